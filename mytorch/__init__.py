@@ -1,0 +1,44 @@
+"""mytorch: a deep-learning framework on NumPy (CuPy on a GPU) with PyTorch's programming model.
+
+    import mytorch as mt
+    x = mt.randn(8, 4, requires_grad=True)
+    loss = (x @ mt.randn(4, 3)).tanh().logsumexp(dim=1).mean()
+    loss.backward()                      # x.grad
+
+The layers, from the bottom: backend/ (devices and array libraries), tensor.py, autograd/
+(Function, engine, grad mode, gradcheck), ops/ (every differentiable primitive). This file only
+gathers the public names.
+"""
+from . import dtypes
+from .dtypes import (dtype, float16, float32, float64, uint8, int8, int16, int32, int64, half,
+                     float, double, short, int, long, get_default_dtype, set_default_dtype,
+                     promote_types)
+from .dtypes import bool  # noqa: A004  (PyTorch's name)
+from .backend import device
+from .tensor import Tensor, Size, is_tensor
+from .random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state
+from .factories import *           # noqa: F401,F403
+from . import autograd
+from .autograd import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled
+from . import ops
+from .ops import *                 # noqa: F401,F403
+from .ops import (neg, abs, sign, exp, log, log1p, expm1, sqrt, rsqrt, reciprocal, square, sin,
+                  cos, tanh, sigmoid, erf, relu, clamp, clip, sum, mean, var, std, prod, max,
+                  min, amax, amin, argmax, argmin, logsumexp, softmax, log_softmax, cumsum, norm,
+                  all, any, reshape, permute, transpose, swapaxes, t, squeeze, unsqueeze, flatten,
+                  unflatten, cat, concat, concatenate, stack, narrow, split, chunk, unbind, flip,
+                  roll, tril, triu, index_select, gather, scatter, scatter_add, masked_fill, sort,
+                  argsort, topk, matmul, mm, bmm, dot, outer, einsum, dropout, bernoulli,
+                  multinomial, clone, detach, broadcast_to)
+from . import cuda
+
+__version__ = "0.1.0"
+
+
+def result_type(tensor, other):
+    """The dtype of an operation on `tensor` and `other` (tensors or numbers)."""
+    return dtypes.result_type(tensor, other)
+
+
+def numel(input):
+    return input.numel()

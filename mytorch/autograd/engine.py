@@ -1,0 +1,287 @@
+"""The backward engine: reverse-mode differentiation over the graph of `Function` nodes.
+
+For a scalar loss L and a node y = f(x₁, ..., xₙ), the chain rule in vector-Jacobian form is
+
+    ∂L/∂xᵢ = (∂L/∂y) · ∂y/∂xᵢ          computed by f.backward(ctx, ∂L/∂y)
+
+A node may run only once every node that consumes its outputs has sent its gradient, so the
+engine first counts, for each node, how many edges lead into it from the part of the graph
+reachable from the roots (an iterative walk, no recursion limit), then runs nodes whose count has
+fallen to zero (Kahn's topological order). Gradients that meet at the same tensor are summed.
+
+On the way it undoes broadcasting (a gradient of a broadcast shape is summed down to the input's
+shape: the one place this happens), casts gradients to their input's dtype, runs tensor hooks,
+fills `.grad` of leaves and of tensors that called `retain_grad()`, and frees each node's saved
+values unless `retain_graph=True`.
+"""
+from ..tensor import Tensor, _wrap
+from .grad_mode import _state
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate the gradients of `tensors` into `.grad` of the leaves (or only of `inputs`)."""
+    tensors = _as_tuple(tensors)
+    grads = _root_grads(tensors, grad_tensors)
+    if retain_graph is None:
+        retain_graph = create_graph
+    only = _as_tuple(inputs) if inputs is not None else None
+    if only is not None and not only:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    _run(tensors, grads, retain_graph, create_graph, capture=only, accumulate=True)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         allow_unused=None, materialize_grads=False):
+    """The gradients of `outputs` with respect to `inputs`, returned rather than accumulated."""
+    outputs = _as_tuple(outputs)
+    single = isinstance(inputs, Tensor)
+    inputs = _as_tuple(inputs)
+    for t in inputs:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"grad(): inputs must be Tensors, got {type(t).__name__}")
+        if not t._requires_grad:
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
+    grads = _root_grads(outputs, grad_outputs)
+    if retain_graph is None:
+        retain_graph = create_graph
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    found = _run(outputs, grads, retain_graph, create_graph, capture=inputs, accumulate=False)
+    result = []
+    for t, g in zip(inputs, found):
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError("One of the differentiated Tensors appears to not have been used "
+                                   "in the graph. Set allow_unused=True if this is the desired "
+                                   "behavior.")
+            if materialize_grads:
+                g = _wrap(t._device.xp.zeros_like(t._data), t._device)
+        result.append(g)
+    return tuple(result) if not single or len(result) != 1 else (result[0],)
+
+
+def _as_tuple(x):
+    if isinstance(x, Tensor):
+        return (x,)
+    return tuple(x)
+
+
+def _root_grads(tensors, grad_tensors):
+    if grad_tensors is None:
+        grad_tensors = (None,) * len(tensors)
+    grad_tensors = _as_tuple(grad_tensors) if not isinstance(grad_tensors, (list, tuple)) \
+        else tuple(grad_tensors)
+    if len(grad_tensors) != len(tensors):
+        raise RuntimeError(f"grad_tensors has {len(grad_tensors)} elements but there are "
+                           f"{len(tensors)} tensors to differentiate")
+    out = []
+    for i, (t, g) in enumerate(zip(tensors, grad_tensors)):
+        if not t._requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have "
+                               "a grad_fn")
+        if g is None:
+            if t._data.size != 1:
+                raise RuntimeError(f"grad can be implicitly created only for scalar outputs "
+                                   f"(got a tensor of shape {tuple(t.shape)})")
+            g = _wrap(t._device.xp.ones_like(t._data), t._device)
+        elif not isinstance(g, Tensor):
+            raise TypeError(f"gradient must be a Tensor, got {type(g).__name__}")
+        elif tuple(g.shape) != tuple(t.shape):
+            raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of "
+                               f"{tuple(g.shape)} and output[{i}] has a shape of {tuple(t.shape)}.")
+        out.append(g)
+    return out
+
+
+def _graph(roots):
+    """Every node reachable from `roots` and, for each, the number of edges that lead into it."""
+    deps = {}
+    stack = [fn for fn in roots if fn is not None]
+    for fn in stack:
+        deps.setdefault(fn, 0)
+    while stack:
+        fn = stack.pop()
+        for e in fn._edges:
+            if e is not None and e[0] is not None:
+                parent = e[0]
+                if parent in deps:
+                    deps[parent] += 1
+                else:
+                    deps[parent] = 1
+                    stack.append(parent)
+    return deps
+
+
+def _needed(deps, roots, targets):
+    """The nodes from which some target (a node or a leaf tensor id) can be reached."""
+    remaining = dict(deps)
+    order = []
+    ready = [fn for fn in set(roots) if fn is not None and remaining[fn] == 0]
+    while ready:
+        fn = ready.pop()
+        order.append(fn)
+        for e in fn._edges:
+            if e is not None and e[0] is not None:
+                remaining[e[0]] -= 1
+                if remaining[e[0]] == 0:
+                    ready.append(e[0])
+    needed = set()
+    for fn in reversed(order):
+        if fn in targets:
+            needed.add(fn)
+            continue
+        for e in fn._edges:
+            if e is not None and ((e[0] is None and id(e[2]) in targets) or e[0] in needed):
+                needed.add(fn)
+                break
+    return needed
+
+
+def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
+    buffers = {}                 # node -> list of gradients, one per output
+    leaves = {}                  # id(leaf) -> [leaf, gradient]
+    for t, g in zip(roots, root_grads):
+        if t.grad_fn is None:
+            _add_leaf(leaves, t, g)
+        else:
+            buf = buffers.setdefault(t.grad_fn, [None] * len(t.grad_fn._outputs))
+            buf[t._output_nr] = g if buf[t._output_nr] is None else buf[t._output_nr] + g
+    root_fns = [t.grad_fn for t in roots]
+    deps = _graph(root_fns)
+
+    captured = {}
+    needed = None
+    if capture is not None:
+        targets = {t.grad_fn if t.grad_fn is not None else id(t) for t in capture}
+        needed = _needed(deps, root_fns, targets)
+        wanted = {(t.grad_fn, t._output_nr): t for t in capture if t.grad_fn is not None}
+
+    prev_mode = _state.enabled
+    _state.enabled = create_graph
+    try:
+        ready = [fn for fn in dict.fromkeys(root_fns) if fn is not None and deps[fn] == 0]
+        while ready:
+            fn = ready.pop()
+            gouts = buffers.pop(fn, None)
+            if gouts is not None:
+                _output_hooks(fn, gouts, create_graph, accumulate)
+                if capture is not None:
+                    for i, g in enumerate(gouts):
+                        t = wanted.get((fn, i))
+                        if t is not None:
+                            captured[id(t)] = g
+            if gouts is not None and (needed is None or fn in needed):
+                grads = _call_backward(fn, gouts)
+                _send(fn, grads, buffers, leaves)
+            for e in fn._edges:
+                if e is not None and e[0] is not None:
+                    parent = e[0]
+                    deps[parent] -= 1
+                    if deps[parent] == 0:
+                        ready.append(parent)
+            if not retain_graph:
+                fn._release()
+
+        for leaf, g in leaves.values():
+            if leaf._hooks:
+                g = _run_hooks(leaf._hooks, g)
+            if capture is not None:
+                if id(leaf) in targets:
+                    captured[id(leaf)] = g
+                    if accumulate:
+                        _accumulate(leaf, g, create_graph)
+            elif accumulate:
+                _accumulate(leaf, g, create_graph)
+    finally:
+        _state.enabled = prev_mode
+    if capture is not None:
+        return [captured.get(id(t)) for t in capture]
+    return None
+
+
+def _call_backward(fn, gouts):
+    if fn.__dict__.get("_materialize", True):
+        for i, g in enumerate(gouts):
+            if g is None:
+                t = fn._outputs[i]()
+                if t is not None and t._requires_grad:
+                    gouts[i] = _wrap(t._device.xp.zeros_like(t._data), t._device)
+    grads = fn.backward(fn, *gouts)
+    if type(grads) is not tuple:
+        grads = (grads,)
+    if len(grads) != len(fn._edges):
+        raise RuntimeError(f"function {fn.name()} returned an incorrect number of gradients "
+                           f"(expected {len(fn._edges)}, got {len(grads)})")
+    return grads
+
+
+def _send(fn, grads, buffers, leaves):
+    """Route each input gradient, reduced to its input's shape and dtype, to where it goes."""
+    for i, (e, g) in enumerate(zip(fn._edges, grads)):
+        if e is None or g is None:
+            continue
+        parent, nr, inp = e
+        if not isinstance(g, Tensor):
+            raise TypeError(f"function {fn.name()} returned a gradient of type "
+                            f"{type(g).__name__} at index {i}; expected a Tensor or None")
+        if g._data.shape != inp._data.shape:
+            g = _reduce_to(g, inp, fn, i)
+        if g._data.dtype != inp._data.dtype:
+            g = g.to(inp.dtype)
+        if parent is None:
+            _add_leaf(leaves, inp, g)
+        else:
+            buf = buffers.get(parent)
+            if buf is None:
+                buf = buffers[parent] = [None] * len(parent._outputs)
+            buf[nr] = g if buf[nr] is None else buf[nr] + g
+
+
+def _reduce_to(g, inp, fn, i):
+    """Undo broadcasting: sum `g` over the dimensions that broadcasting added or stretched."""
+    from ..ops import sum_to
+    shape = inp._data.shape
+    gshape = g._data.shape
+    lead = len(gshape) - len(shape)
+    if lead < 0 or any(s != 1 and s != gs for s, gs in zip(shape, gshape[lead:])):
+        raise RuntimeError(f"Function {fn.name()} returned an invalid gradient at index {i} - got "
+                           f"{list(gshape)} but expected shape compatible with {list(shape)}")
+    return sum_to(g, shape)
+
+
+def _add_leaf(leaves, t, g):
+    entry = leaves.get(id(t))
+    if entry is None:
+        leaves[id(t)] = [t, g]
+    else:
+        entry[1] = entry[1] + g
+
+
+def _output_hooks(fn, gouts, create_graph, accumulate):
+    """Hooks and retain_grad of the node's output tensors, once their gradient is complete."""
+    for i, ref in enumerate(fn._outputs):
+        t = ref()
+        if t is None or gouts[i] is None or t.grad_fn is not fn:
+            continue
+        if t._hooks:
+            gouts[i] = _run_hooks(t._hooks, gouts[i])
+        if t._retains_grad and accumulate:
+            _accumulate(t, gouts[i], create_graph)
+
+
+def _run_hooks(hooks, g):
+    for hook in list(hooks.values()):
+        out = hook(g)
+        if out is not None:
+            g = out
+    return g
+
+
+def _accumulate(t, g, create_graph):
+    """`t.grad += g`: a fresh tensor the first time (never an alias of `g`), in place after."""
+    if t.grad is None:
+        t.grad = g if create_graph else _wrap(g._data.copy(), g._device)
+    elif create_graph or t.grad.grad_fn is not None:
+        t.grad = t.grad + g
+    else:
+        t.grad._data += g._data

@@ -1,0 +1,260 @@
+"""`Function`: one node type for the whole autograd graph, shaped like `torch.autograd.Function`.
+
+A differentiable operation is a subclass with two static methods:
+
+    class Exp(Function):
+        @staticmethod
+        def forward(ctx, x):                 # backend arrays in, arrays out: the numbers
+            y = ctx.xp.exp(x)
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, gy):               # Tensors in, Tensors out: built from ops
+            y, = ctx.saved_tensors
+            return gy * y
+
+    y = Exp.apply(x)
+
+`apply` checks that all tensor inputs share one device, unwraps them to arrays, runs `forward`
+with a fresh `ctx` (the node itself), wraps the results as Tensors and, when grad mode is on
+and some input requires grad, links them into the graph. Because `backward` is written with
+Tensor ops, running it with grad mode on records a graph of the gradient, so gradients of
+gradients (`create_graph=True`) come for free.
+
+What `ctx` offers:
+    ctx.xp                  the array namespace of the inputs' device (numpy or cupy)
+    ctx.device              that device
+    ctx.needs_input_grad    one bool per positional input
+    ctx.save_for_backward(*values)   arrays or tensors needed by backward. An array that *is*
+                            an input's or an output's array is saved as that tensor, so backward
+                            gets it with its graph (for higher-order gradients) and a check
+                            that it was not changed in place since; other arrays (masks,
+                            intermediates) are saved as constants.
+    ctx.saved_tensors       those values as Tensors, in order
+    ctx.inputs, ctx.outputs the input and output Tensors (version-checked on access)
+    ctx.mark_non_differentiable(*arrays)   outputs that never carry a gradient (indices)
+    ctx.set_materialize_grads(False)       let backward see None instead of zeros for
+                            outputs that received no gradient
+
+The engine undoes broadcasting: `backward` may return a gradient of the broadcast shape and
+the engine sums it down to the input's shape (and casts it to the input's dtype).
+"""
+import weakref
+
+from ..tensor import Tensor, _wrap
+from .grad_mode import _state
+
+_FALSES = tuple((False,) * n for n in range(16))
+
+
+class Function:
+    """Base class of every differentiable operation; an instance is one node of the graph."""
+
+    is_view = False         # True: output 0 shares memory (and version counter) with input 0
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("a Function subclass must define forward(ctx, *arrays)")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError(f"{ctx.name()}: this function is not differentiable "
+                                  "(it defines no backward)")
+
+    # ---- the ctx interface used by forward and backward -------------------------------------
+
+    def save_for_backward(self, *values):
+        self._to_save = values
+
+    def mark_non_differentiable(self, *arrays):
+        self._non_diff = arrays
+
+    def mark_dirty(self, *arrays):
+        raise RuntimeError("mytorch Functions do not modify inputs in place; return a new array "
+                           "and use the in-place tensor methods (add_, mul_, ...) instead")
+
+    def set_materialize_grads(self, value):
+        self._materialize = bool(value)
+
+    @property
+    def saved_tensors(self):
+        self._check_not_freed()
+        return tuple(self._unpack(entry) for entry in self._saved)
+
+    @property
+    def inputs(self):
+        self._check_not_freed()
+        out = []
+        for a, v in zip(self._inputs, self._in_versions):
+            if v is not None:
+                self._check_version(a, v)
+            out.append(a)
+        return tuple(out)
+
+    @property
+    def outputs(self):
+        self._check_not_freed()
+        return tuple(self._output(i) for i in range(len(self._outputs)))
+
+    def name(self):
+        return type(self).__name__ + "Backward0"
+
+    def __repr__(self):
+        return f"<{self.name()} object at {id(self):#x}>"
+
+    @property
+    def next_functions(self):
+        """The nodes this one sends gradients to: (node, output index), or (None, 0) for
+        inputs that need no gradient, as in PyTorch (leaves appear as ('leaf', tensor))."""
+        return tuple((None, 0) if e is None else
+                     ((e[0], e[1]) if e[0] is not None else ("leaf", e[2])) for e in self._edges)
+
+    # ---- apply: the forward half of the engine ----------------------------------------------
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Run the operation on `args` (tensors and plain values) and record it for backward."""
+        device = None
+        track = False
+        arrays = []
+        for a in args:
+            if isinstance(a, Tensor):
+                d = a._device
+                if device is None:
+                    device = d
+                elif d is not device:
+                    _device_mismatch(cls, device, d)
+                if a._requires_grad:
+                    track = True
+                arrays.append(a._data)
+            else:
+                arrays.append(a)
+        if device is None:
+            raise TypeError(f"{cls.__name__}.apply() needs at least one Tensor argument")
+        track = track and _state.enabled
+        ctx = cls.__new__(cls)
+        ctx.xp = xp = device.xp
+        ctx.device = device
+        ctx._to_save = ()
+        if track:
+            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+            ctx._inputs = args
+        else:
+            ctx.needs_input_grad = _FALSES[len(args)] if len(args) < 16 else (False,) * len(args)
+        out = cls.forward(ctx, *arrays, **kwargs)
+
+        out_device = ctx.__dict__.get("output_device", device)
+        array_type = out_device.backend.array_type
+        if type(out) is not tuple:
+            if type(out) is not array_type:
+                out = out_device.backend.xp.asarray(out)
+            t = _wrap(out, out_device)
+            if cls.is_view:
+                _share_version(t, args[0])
+            if track and out.dtype.kind == "f" and not ctx.__dict__.get("_non_diff"):
+                ctx._link(args, arrays, (t,))
+            return t
+        outs = []
+        for y in out:
+            if type(y) is not array_type:
+                y = out_device.backend.xp.asarray(y)
+            outs.append(_wrap(y, out_device))
+        if cls.is_view:
+            _share_version(outs[0], args[0])
+        if track:
+            ctx._link(args, arrays, outs)
+        return tuple(outs)
+
+    def _link(self, args, arrays, outs):
+        """Record this call in the graph: edges to the inputs' nodes, saved values, outputs."""
+        edges = []
+        versions = []
+        for a in args:
+            if isinstance(a, Tensor):
+                versions.append(a._vc[0])
+                edges.append((a.grad_fn, a._output_nr, a) if a._requires_grad else None)
+            else:
+                versions.append(None)
+                edges.append(None)
+        self._edges = edges
+        self._in_versions = versions
+        non_diff = self.__dict__.get("_non_diff", ())
+        refs = []
+        for i, t in enumerate(outs):
+            refs.append(weakref.ref(t))
+            if t._data.dtype.kind == "f" and not any(t._data is n for n in non_diff):
+                t._requires_grad = True
+                t.grad_fn = self
+                t._output_nr = i
+        self._outputs = refs
+        self._out_versions = [t._vc[0] for t in outs]
+        saved = []
+        for v in self._to_save:
+            saved.append(self._pack(v, args, arrays, outs))
+        self._saved = saved
+        del self._to_save
+
+    def _pack(self, value, args, arrays, outs):
+        # (kind, payload, version): an input tensor, an output index, or a constant array
+        if isinstance(value, Tensor):
+            return ("input", value, value._vc[0])
+        for i, t in enumerate(outs):
+            if value is t._data:
+                return ("output", i, t._vc[0])
+        for a, arr in zip(args, arrays):
+            if value is arr and isinstance(a, Tensor):
+                return ("input", a, a._vc[0])
+        return ("constant", value, None)
+
+    def _unpack(self, entry):
+        kind, payload, version = entry
+        if kind == "input":
+            self._check_version(payload, version)
+            return payload
+        if kind == "output":
+            return self._output(payload)
+        return _wrap(payload, self.device) if payload is not None else None
+
+    def _output(self, i):
+        t = self._outputs[i]()
+        if t is None:
+            raise RuntimeError(f"{self.name()}: output {i} was garbage-collected before backward "
+                               "needed it")
+        self._check_version(t, self._out_versions[i])
+        return t
+
+    def _check_version(self, t, expected):
+        if t._vc[0] != expected:
+            raise RuntimeError(
+                f"one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: [{t.dtype} {list(t.shape)}], used by {self.name()}, is at "
+                f"version {t._vc[0]}; expected version {expected} instead. Hint: replace the "
+                f"in-place operation (add_, mul_, x[...] = ...) by its out-of-place form, or "
+                f"clone() the tensor first.")
+
+    def _check_not_freed(self):
+        if self.__dict__.get("_freed"):
+            raise RuntimeError(
+                "Trying to backward through the graph a second time (or directly access saved "
+                "tensors after they have already been freed). Saved intermediate values of the "
+                "graph are freed when you call .backward() or autograd.grad(). Specify "
+                "retain_graph=True if you need to backward through the graph a second time or "
+                "if you need to access saved tensors after calling backward.")
+
+    def _release(self):
+        """Free what backward needed (called after backward unless retain_graph=True)."""
+        self._saved = None
+        self._inputs = None
+        self._freed = True
+
+
+def _share_version(view, base):
+    """`view` aliases `base`'s memory: one version counter for both, as in PyTorch."""
+    view._vc = base._vc
+    view._base = base._base if base._base is not None else base
+
+
+def _device_mismatch(cls, a, b):
+    raise RuntimeError(f"expected all tensors to be on the same device, found {a} and {b} "
+                       f"(in {cls.__name__.lower()})")

@@ -1,0 +1,155 @@
+"""Data types: PyTorch's names for NumPy's dtypes, and PyTorch's promotion rules.
+
+A `dtype` is a small immutable object (`mytorch.float32`, `mytorch.int64`, ...) that wraps the
+NumPy dtype used for storage. Promotion follows PyTorch, not NumPy:
+
+- categories rank bool < integer < floating;
+- a float tensor combined with an int tensor keeps the float tensor's dtype (NumPy would make
+  int64 + float32 a float64);
+- Python scalars are *weak*: they choose the category but not the width, so
+  `float32_tensor * 2.0` stays float32 and `int32_tensor + 1` stays int32, while
+  `int_tensor * 0.5` becomes the default float dtype (float32);
+- zero-dimensional tensors are weaker than dimensioned ones of the same category.
+"""
+import builtins
+
+import numpy as np
+
+__all__ = ["dtype", "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
+           "bool", "half", "float", "double", "short", "int", "long",
+           "get_default_dtype", "set_default_dtype", "promote_types", "result_type"]
+
+class dtype:
+    """A tensor element type, printed as PyTorch prints it (`mytorch.float32`)."""
+
+    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize", "category")
+
+    def __init__(self, name, np_dtype, category):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.category = category            # 0 bool, 1 integer, 2 floating
+        self.is_floating_point = category == 2
+        self.is_signed = category == 2 or (category == 1 and self.np.kind == "i")
+        self.itemsize = self.np.itemsize
+
+    def __repr__(self):
+        return f"mytorch.{self.name}"
+
+    def __reduce__(self):
+        return (_from_name, (self.name,))
+
+
+float16 = half = dtype("float16", np.float16, 2)
+float32 = float = dtype("float32", np.float32, 2)
+float64 = double = dtype("float64", np.float64, 2)
+uint8 = dtype("uint8", np.uint8, 1)
+int8 = dtype("int8", np.int8, 1)
+int16 = short = dtype("int16", np.int16, 1)
+int32 = int = dtype("int32", np.int32, 1)
+int64 = long = dtype("int64", np.int64, 1)
+bool = dtype("bool", np.bool_, 0)
+
+_ALL = (float16, float32, float64, uint8, int8, int16, int32, int64, bool)
+_BY_NUMPY = {d.np: d for d in _ALL}
+_BY_NAME = {d.name: d for d in _ALL}
+_default_float = float32
+
+
+def _from_name(name):
+    return _BY_NAME[name]
+
+
+def from_numpy_dtype(np_dtype):
+    """The mytorch dtype that stores as `np_dtype`; a clear TypeError for unsupported ones."""
+    try:
+        return _BY_NUMPY[np_dtype]
+    except (KeyError, TypeError):
+        pass
+    np_dtype = np.dtype(np_dtype)
+    if np_dtype in _BY_NUMPY:
+        return _BY_NUMPY[np_dtype]
+    if np_dtype == np.uint16 or np_dtype == np.uint32 or np_dtype == np.uint64:
+        return int64   # PyTorch has no wide unsigned types in common use; widen safely
+    raise TypeError(f"can't convert array of dtype {np_dtype}: mytorch supports "
+                    f"{', '.join(d.name for d in _ALL)}")
+
+
+def as_dtype(d):
+    """Accept a mytorch dtype, a NumPy dtype, a Python type (float, int, bool) or None."""
+    if d is None or d.__class__ is dtype:
+        return d
+    if d is builtins.float:
+        return _default_float
+    if d is builtins.int:
+        return int64
+    if d is builtins.bool:
+        return bool
+    if isinstance(d, str) and d in _BY_NAME:
+        return _BY_NAME[d]
+    try:
+        return from_numpy_dtype(np.dtype(d))
+    except TypeError:
+        raise TypeError(f"dtype must be a mytorch dtype such as mytorch.float32, got {d!r}") from None
+
+
+def get_default_dtype():
+    """The dtype of floating tensors made from Python floats (float32 unless changed)."""
+    return _default_float
+
+
+def set_default_dtype(d):
+    """Set the default floating dtype (float32 or float64), as `torch.set_default_dtype`."""
+    global _default_float
+    d = as_dtype(d)
+    if not d.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type, got {d}")
+    _default_float = d
+
+
+def promote_types(a, b):
+    """The smallest dtype both `a` and `b` convert to without losing their category.
+
+    Unlike NumPy, an integer meeting a float gives that float (int64 + float32 -> float32).
+    """
+    if a is b:
+        return a
+    if a.category != b.category:
+        return a if a.category > b.category else b
+    return _BY_NUMPY[np.promote_types(a.np, b.np)]
+
+
+def scalar_dtype(value):
+    """The dtype a Python scalar takes on its own: bool, int64 or the default float."""
+    if isinstance(value, builtins.bool) or isinstance(value, np.bool_):
+        return bool
+    if isinstance(value, (builtins.int, np.integer)):
+        return int64
+    return _default_float
+
+
+def _combine(higher, lower):
+    # PyTorch's rule for joining a stronger group (dimensioned tensors) with a weaker one
+    # (zero-dimensional tensors, then Python scalars): the weaker group only matters when it
+    # brings a higher category.
+    if higher is None:
+        return lower
+    if lower is None or higher.is_floating_point:
+        return higher
+    if higher is bool or lower.is_floating_point:
+        return promote_types(higher, lower)
+    return higher
+
+
+def result_type(*operands):
+    """The dtype of an operation on `operands` (tensors and Python scalars), as in PyTorch."""
+    dim = zero = wrapped = None
+    for x in operands:
+        d = getattr(x, "dtype", None)
+        if d is None:
+            s = scalar_dtype(x)
+            wrapped = s if wrapped is None else promote_types(wrapped, s)
+        elif x.ndim == 0:
+            zero = d if zero is None else promote_types(zero, d)
+        else:
+            dim = d if dim is None else promote_types(dim, d)
+    return _combine(dim, _combine(zero, wrapped))

@@ -1,0 +1,397 @@
+"""Binary arithmetic with broadcasting, `where`, comparisons and logical ops.
+
+Operands are tensors or Python numbers on either side. Before the array code runs, tensors are
+cast to PyTorch's result dtype (`mytorch.dtypes.result_type`); Python numbers stay Python
+numbers, which NumPy and CuPy treat as weak, so `float32 * 2.0` stays float32.
+
+Backward returns gradients of the broadcast shape; the engine sums them back to each input's
+shape. Comparisons, logical and bitwise ops give bool or integer tensors and have no gradient.
+"""
+from . import elementwise
+from .common import promote, require_tensor, cast
+from .. import dtypes
+from ..autograd.function import Function
+from ..tensor import Tensor
+
+
+class Add(Function):
+    """y = a + b;  ∂y/∂a = 1, ∂y/∂b = 1"""
+    @staticmethod
+    def forward(ctx, a, b):
+        return a + b
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, g
+
+
+class Sub(Function):
+    """y = a − b;  ∂y/∂a = 1, ∂y/∂b = −1"""
+    @staticmethod
+    def forward(ctx, a, b):
+        return a - b
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, (-g if ctx.needs_input_grad[1] else None)
+
+
+class Mul(Function):
+    """y = a·b;  ∂y/∂a = b, ∂y/∂b = a"""
+    @staticmethod
+    def forward(ctx, a, b):
+        need_a, need_b = ctx.needs_input_grad
+        ctx.save_for_backward(a if need_b else None, b if need_a else None)
+        return a * b
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (g * b if need_a else None), (g * a if need_b else None)
+
+
+class Div(Function):
+    """y = a/b;  ∂y/∂a = 1/b, ∂y/∂b = −a/b² = −y/b"""
+    @staticmethod
+    def forward(ctx, a, b):
+        y = a / b
+        ctx.save_for_backward(b, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        b, y = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        ga = g / b if need_a else None
+        gb = -g * y / b if need_b else None
+        return ga, gb
+
+
+def add(input, other, *, alpha=1):
+    """input + alpha·other"""
+    if alpha != 1:
+        other = mul(other, alpha)
+    a, b = promote(input, other, "add")
+    if not isinstance(a, Tensor):
+        a, b = b, a              # a number on the left: addition commutes
+    return Add.apply(a, b)
+
+
+def sub(input, other, *, alpha=1):
+    """input − alpha·other"""
+    if alpha != 1:
+        other = mul(other, alpha)
+    a, b = promote(input, other, "sub")
+    if (isinstance(a, Tensor) and a._data.dtype.kind == "b") or \
+            (isinstance(b, Tensor) and b._data.dtype.kind == "b"):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` "
+                           "operator instead.")
+    if not isinstance(a, Tensor):
+        return Add.apply(-b, a)
+    return Sub.apply(a, b)
+
+
+def mul(input, other):
+    a, b = promote(input, other, "mul")
+    if not isinstance(a, Tensor):
+        a, b = b, a
+    return Mul.apply(a, b)
+
+
+def div(input, other, *, rounding_mode=None):
+    """True division (integers give the default float dtype); rounding_mode 'trunc' or 'floor'
+    rounds the quotient and keeps integer dtypes, as in PyTorch."""
+    if rounding_mode is not None:
+        if rounding_mode == "floor":
+            return floor_divide(input, other)
+        if rounding_mode == "trunc":
+            q = floor_divide(input, other)
+            exact = eq(q * other, input)
+            opposite = ne(lt(input, 0), lt(other, 0))
+            return where(logical_and(opposite, logical_not(exact)), q + 1, q)
+        raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
+                         f"found {rounding_mode!r}")
+    a, b = promote(input, other, "div")
+    for t in (a, b):
+        if isinstance(t, Tensor) and t._data.dtype.kind != "f":
+            f = dtypes.get_default_dtype()
+            a = cast(a, f) if isinstance(a, Tensor) else a
+            b = cast(b, f) if isinstance(b, Tensor) else b
+            break
+    if not isinstance(a, Tensor):
+        return Div.apply(_full_like(b, a), b)
+    return Div.apply(a, b)
+
+
+def _full_like(t, value):
+    from ..tensor import _wrap
+    return _wrap(t._device.xp.full_like(t._data, value), t._device)
+
+
+class PowScalar(Function):
+    """y = xᶜ for a number c;  ∂y/∂x = c·xᶜ⁻¹ (0 when c = 0)"""
+    @staticmethod
+    def forward(ctx, x, c):
+        ctx.c = c
+        ctx.save_for_backward(x)
+        return x ** c
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        c = ctx.c
+        if c == 0:
+            return g * 0, None
+        if c == 1:
+            return g, None
+        if c == 2:
+            return g * x * 2, None
+        return g * c * pow(x, c - 1), None
+
+
+class Pow(Function):
+    """y = aᵇ;  ∂y/∂a = b·aᵇ⁻¹, ∂y/∂b = y·ln a (0 where a = 0 and b ≥ 0, as in PyTorch)"""
+    @staticmethod
+    def forward(ctx, a, b):
+        y = a ** b
+        ctx.save_for_backward(a, b, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, y = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        ga = where(b == 0, 0.0, g * b * pow(a, b - 1)) if need_a else None
+        gb = None
+        if need_b:
+            safe = where((a == 0) & (b >= 0), 1.0, a)
+            gb = g * y * elementwise.log(safe)
+        return ga, gb
+
+
+def pow(input, exponent):
+    """input ** exponent with a tensor or number on either side."""
+    a, b = promote(input, exponent, "pow")
+    if isinstance(a, Tensor) and not isinstance(b, Tensor):
+        if a._data.dtype.kind != "f" and b < 0 and float(b).is_integer():
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        return PowScalar.apply(a, b)
+    if not isinstance(a, Tensor):
+        a = _full_like(b, a)
+    return Pow.apply(a, b)
+
+
+class Maximum(Function):
+    """y = max(a, b);  the gradient goes to the larger input, split in half on ties"""
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.xp.maximum(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return _split_ties(g, a, b)
+
+
+class Minimum(Function):
+    """y = min(a, b);  the gradient goes to the smaller input, split in half on ties"""
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.xp.minimum(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        return _split_ties(g, b, a)
+
+
+def _split_ties(g, winner, loser):
+    tie = winner == loser
+    half = where(tie, g * 0.5, g)
+    return where(winner < loser, 0.0, half), where(winner > loser, 0.0, half)
+
+
+def maximum(input, other):
+    a, b = promote(require_tensor(input, "maximum"), require_tensor(other, "maximum", "other"),
+                   "maximum")
+    return Maximum.apply(a, b)
+
+
+def minimum(input, other):
+    a, b = promote(require_tensor(input, "minimum"), require_tensor(other, "minimum", "other"),
+                   "minimum")
+    return Minimum.apply(a, b)
+
+
+class Where(Function):
+    """y = a where cond else b;  the gradient goes to the chosen side"""
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        ctx.save_for_backward(cond)
+        return ctx.xp.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        cond, = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad[1:]
+        ga = Where.apply(cond, g, 0.0) if need_a else None
+        gb = Where.apply(cond, 0.0, g) if need_b else None
+        return None, ga, gb
+
+
+def where(condition, input, other):
+    """Elementwise choice: `input` where `condition` is True, else `other` (numbers allowed)."""
+    require_tensor(condition, "where", "condition")
+    if condition._data.dtype.kind != "b":
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
+                           f"with dtype {condition.dtype}")
+    a, b = promote(input, other, "where")
+    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+        from ..tensor import _wrap
+        xp = condition._device.xp
+        a = _wrap(xp.full(condition._data.shape, a, dtype=dtypes.result_type(a, b).np),
+                  condition._device)
+    return Where.apply(condition, a, b)
+
+
+# ---- no gradient: comparisons, logical and bitwise ops, rounding division -------------------
+
+class _Elementwise(Function):
+    """A NumPy/CuPy function without a gradient: `fn` names it in the array namespace."""
+    @staticmethod
+    def forward(ctx, *arrays, fn, swap=False):
+        if swap:                 # a number came first: call fn(number, array)
+            arrays = arrays[::-1]
+        y = getattr(ctx.xp, fn)(*arrays)
+        ctx.mark_non_differentiable(y)
+        return y
+
+
+def _tensor_first(a, b):
+    return (a, b) if isinstance(a, Tensor) else (b, a)
+
+
+def _compare(fn, name):
+    def op(input, other):
+        a, b = promote(input, other, name)
+        first, second = _tensor_first(a, b)
+        return _Elementwise.apply(first, second, fn=fn, swap=first is not a)
+    op.__name__ = name
+    op.__doc__ = f"Elementwise `{fn}` of two operands (tensors or numbers); a bool tensor."
+    return op
+
+
+eq = _compare("equal", "eq")
+ne = _compare("not_equal", "ne")
+lt = _compare("less", "lt")
+le = _compare("less_equal", "le")
+gt = _compare("greater", "gt")
+ge = _compare("greater_equal", "ge")
+logical_and = _compare("logical_and", "logical_and")
+logical_or = _compare("logical_or", "logical_or")
+logical_xor = _compare("logical_xor", "logical_xor")
+greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
+
+
+def _bitwise(fn, name):
+    def op(input, other):
+        a, b = promote(input, other, name)
+        first, second = _tensor_first(a, b)
+        if first._data.dtype.kind == "f":
+            raise RuntimeError(f"\"{name}\" not implemented for floating tensors; it needs bool "
+                               "or integer tensors")
+        return _Elementwise.apply(first, second, fn=fn, swap=first is not a)
+    op.__name__ = name
+    return op
+
+
+bitwise_and = _bitwise("bitwise_and", "bitwise_and")
+bitwise_or = _bitwise("bitwise_or", "bitwise_or")
+bitwise_xor = _bitwise("bitwise_xor", "bitwise_xor")
+
+
+def bitwise_not(input):
+    require_tensor(input, "bitwise_not")
+    if input._data.dtype.kind == "f":
+        raise RuntimeError("~ (bitwise_not) is only supported for integer and bool tensors, "
+                           f"got {input.dtype}")
+    return _Elementwise.apply(input, fn="invert")
+
+
+def logical_not(input):
+    return _Elementwise.apply(require_tensor(input, "logical_not"), fn="logical_not")
+
+
+def isnan(input):
+    return _Elementwise.apply(require_tensor(input, "isnan"), fn="isnan")
+
+
+def isinf(input):
+    return _Elementwise.apply(require_tensor(input, "isinf"), fn="isinf")
+
+
+def isfinite(input):
+    return _Elementwise.apply(require_tensor(input, "isfinite"), fn="isfinite")
+
+
+def floor_divide(input, other):
+    """⌊input/other⌋ (no gradient)."""
+    a, b = promote(input, other, "floor_divide")
+    first, second = _tensor_first(a, b)
+    return _Elementwise.apply(first, second, fn="floor_divide", swap=first is not a)
+
+
+class Remainder(Function):
+    """y = a − ⌊a/b⌋·b (sign of the divisor, as Python's %);  ∂y/∂a = 1, ∂y/∂b = −⌊a/b⌋"""
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(ctx.xp.floor_divide(a, b))
+        return ctx.xp.remainder(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        q, = ctx.saved_tensors
+        return g, (-g * q if ctx.needs_input_grad[1] else None)
+
+
+def remainder(input, other):
+    a, b = promote(input, other, "remainder")
+    if not isinstance(a, Tensor):
+        a = _full_like(b, a)
+    return Remainder.apply(a, b)
+
+
+fmod = remainder
+
+
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    a, b = promote(input, other, "isclose")
+    d = (a - b).abs() if isinstance(a, Tensor) else (b - a).abs()
+    close = d <= atol + rtol * (other.abs() if isinstance(other, Tensor) else abs(other))
+    close = logical_or(close, eq(a, b))
+    if equal_nan:
+        close = logical_or(close, logical_and(isnan(a), isnan(b)) if isinstance(b, Tensor)
+                           else isnan(a) & (b != b))
+    return close
+
+
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    return bool(isclose(input, other, rtol, atol, equal_nan).all())
+
+
+def equal(input, other):
+    """True when both tensors have the same shape and the same values."""
+    if tuple(input.shape) != tuple(other.shape):
+        return False
+    return bool(eq(input, other).all())
+
+
+__all__ = ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "where", "eq", "ne", "lt",
+           "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "logical_not",
+           "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "isnan", "isinf",
+           "isfinite", "floor_divide", "remainder", "fmod", "isclose", "allclose", "equal",
+           "greater", "less", "greater_equal", "less_equal", "not_equal"]

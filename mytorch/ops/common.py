@@ -1,0 +1,104 @@
+"""Helpers shared by the op files: dimension arguments, operands, casts, small constructors."""
+import numbers
+
+import numpy as np
+
+from .. import dtypes
+from ..tensor import Tensor, _wrap
+
+
+def normalize_dim(dim, ndim):
+    """A dimension index in [0, ndim), accepting negatives as PyTorch does (0-d counts as 1-d)."""
+    n = max(ndim, 1)
+    if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+        raise TypeError(f"dim must be an int, got {type(dim).__name__}")
+    if dim < -n or dim >= n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {dim})")
+    return dim % n if ndim else 0
+
+
+def normalize_dims(dim, ndim):
+    """`dim` (None, an int, or a sequence; None or empty means all) as a sorted tuple of axes."""
+    if dim is None or (isinstance(dim, (tuple, list)) and len(dim) == 0):
+        return tuple(range(ndim))
+    if isinstance(dim, (int, np.integer)):
+        dim = (dim,)
+    dims = tuple(normalize_dim(d, ndim) for d in dim)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError(f"dim {tuple(dim)} appears multiple times in the list of dims")
+    return tuple(sorted(dims)) if ndim else ()
+
+
+def reduced_shape(shape, dims):
+    """`shape` with the reduced `dims` kept as size 1 (the keepdim=True shape)."""
+    return tuple(1 if i in dims else s for i, s in enumerate(shape))
+
+
+def require_tensor(x, name, arg="input"):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name}(): argument '{arg}' must be Tensor, not {type(x).__name__}")
+    return x
+
+
+def floating(x, name):
+    """`x` itself when floating; integer and bool tensors become the default float dtype
+    (as `torch.exp(int_tensor)` gives float32)."""
+    require_tensor(x, name)
+    if x._data.dtype.kind == "f":
+        return x
+    return cast(x, dtypes.get_default_dtype())
+
+
+def cast(x, dtype):
+    from .conversion import to
+    return to(x, dtype)
+
+
+def scalar_or_tensor(x, like, name):
+    """Turn an operand into a Tensor or a plain Python number (weak in promotion)."""
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (bool, numbers.Number)) and not isinstance(x, np.ndarray):
+        if isinstance(x, np.generic):
+            return x.item()
+        return x
+    if isinstance(x, (np.ndarray, list, tuple)):
+        from ..factories import as_tensor
+        return as_tensor(x, device=like.device)
+    raise TypeError(f"{name}(): unsupported operand type {type(x).__name__}; expected a Tensor "
+                    "or a number")
+
+
+def promote(a, b, name):
+    """Operands of a binary op with tensors cast to the PyTorch result dtype."""
+    a_t, b_t = isinstance(a, Tensor), isinstance(b, Tensor)
+    if a_t and b_t:
+        if a._data.dtype is b._data.dtype or a._data.dtype == b._data.dtype:
+            return a, b
+    elif a_t:
+        b = scalar_or_tensor(b, a, name)
+        if isinstance(b, Tensor):
+            return promote(a, b, name)
+    elif b_t:
+        a = scalar_or_tensor(a, b, name)
+        if isinstance(a, Tensor):
+            return promote(a, b, name)
+    else:
+        raise TypeError(f"{name}(): expected at least one Tensor operand, got "
+                        f"{type(a).__name__} and {type(b).__name__}")
+    dt = dtypes.result_type(a, b)
+    if a_t and a.dtype is not dt:
+        a = cast(a, dt)
+    if b_t and b.dtype is not dt:
+        b = cast(b, dt)
+    return a, b
+
+
+def zeros_like(t):
+    return _wrap(t._device.xp.zeros_like(t._data), t._device)
+
+
+def constant(array, device):
+    """A tensor outside the graph around a backend array."""
+    return _wrap(array, device)

@@ -1,0 +1,352 @@
+"""Indexing: `x[...]` (basic, advanced, boolean), `x[...] = v`, index_select, gather,
+scatter/scatter_add, masked_fill, sort, argsort, topk.
+
+Reading elements and scattering gradients are each other's backward:
+
+    y = x[index]                     ∂L/∂x = zeros with ∂L/∂y added at `index`
+    y = gather(x, dim, index)        ∂L/∂x = scatter_add(zeros, dim, index, ∂L/∂y)
+    y = scatter_add(x, dim, index, s) ∂L/∂s = gather(∂L/∂y, dim, index), ∂L/∂x = ∂L/∂y
+
+"added": an index that picks the same element twice sends it both gradients, which is why the
+backward of advanced indexing uses the backend's `scatter_add` (np.add.at, cupyx.scatter_add).
+Basic indexing (ints, slices, None, ...) gives a view of the input, as in PyTorch.
+"""
+import numbers
+from collections import namedtuple
+
+import numpy as np
+
+from .common import normalize_dim, require_tensor
+from ..autograd.function import Function
+from ..tensor import Tensor
+
+_ValuesIndices = namedtuple("return_types", ["values", "indices"])
+
+
+def _index_part(i, t):
+    """One component of an index, ready for the backend array; and whether it is basic."""
+    if isinstance(i, Tensor):
+        if i._data.dtype.kind not in "biu":
+            raise IndexError(f"tensors used as indices must be long, int, byte or bool tensors, "
+                             f"got {i.dtype}")
+        if i._data.ndim == 0 and i._data.dtype.kind != "b":
+            return int(i.item()), True
+        if i._device is not t._device:
+            i = i.to(t._device)
+        return i._data, False
+    if i is None or i is Ellipsis:
+        return i, True
+    if isinstance(i, slice):
+        parts = [int(v) if isinstance(v, Tensor) else v for v in (i.start, i.stop, i.step)]
+        if parts[2] is not None and parts[2] <= 0:
+            raise ValueError("step must be greater than zero")
+        return slice(*parts), True
+    if isinstance(i, (bool, np.bool_)):
+        return bool(i), False
+    if isinstance(i, numbers.Integral):
+        return int(i), True
+    if isinstance(i, (list, tuple, np.ndarray)):
+        arr = np.asarray(i)
+        if arr.dtype.kind not in "biu" and arr.size:
+            raise IndexError(f"only integers, slices, None, Ellipsis and integer or boolean "
+                             f"tensors are valid indices, got a list of {arr.dtype}")
+        return t._device.backend.from_host(arr.astype(np.int64) if arr.dtype.kind != "b" else arr), False
+    raise IndexError(f"only integers, slices (`:`), ellipsis (`...`), None and long or byte "
+                     f"Variables are valid indices (got {type(i).__name__})")
+
+
+def backend_index(index, t):
+    """A PyTorch-style index as a tuple for `t`'s backend array, and whether it is all basic."""
+    if not isinstance(index, tuple):
+        index = (index,)
+    out, basic = [], True
+    for i in index:
+        part, is_basic = _index_part(i, t)
+        out.append(part)
+        basic = basic and is_basic
+    return tuple(out), basic
+
+
+class BasicIndex(Function):
+    """y = x[ints, slices, None, ...] (a view);  ∂L/∂x = zeros with g written at the index"""
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, index):
+        ctx.index, ctx.shape = index, x.shape
+        return x[index]
+
+    @staticmethod
+    def backward(ctx, g):
+        return IndexInto.apply(g, ctx.shape, ctx.index, False), None
+
+
+class AdvancedIndex(Function):
+    """y = x[integer or boolean arrays] (a copy);  ∂L/∂x = zeros with g added at the index"""
+    @staticmethod
+    def forward(ctx, x, index):
+        ctx.index, ctx.shape = index, x.shape
+        return x[index]
+
+    @staticmethod
+    def backward(ctx, g):
+        return IndexInto.apply(g, ctx.shape, ctx.index, True), None
+
+
+class IndexInto(Function):
+    """y = zeros(shape) with g put (or, for advanced indices, added) at index;  ∂L/∂g = gy[index]"""
+    @staticmethod
+    def forward(ctx, g, shape, index, accumulate):
+        ctx.index = index
+        ctx.advanced = accumulate
+        out = ctx.xp.zeros(shape, dtype=g.dtype)
+        if accumulate:
+            ctx.device.backend.scatter_add(out, index, g)
+        else:
+            out[index] = g
+        return out
+
+    @staticmethod
+    def backward(ctx, gg):
+        cls = AdvancedIndex if ctx.advanced else BasicIndex
+        return cls.apply(gg, ctx.index), None, None, None
+
+
+def getitem(input, index):
+    idx, basic = backend_index(index, input)
+    if basic:
+        return BasicIndex.apply(input, idx)
+    return AdvancedIndex.apply(input, idx)
+
+
+class IndexPut(Function):
+    """y = x with y[index] = v;  ∂L/∂x = g with zeros at index, ∂L/∂v = g[index]"""
+    @staticmethod
+    def forward(ctx, x, v, index, basic):
+        ctx.index, ctx.basic = index, basic
+        y = x.copy()
+        y[index] = v
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        need_x, need_v = ctx.needs_input_grad[:2]
+        gx = IndexPut.apply(g, 0.0, ctx.index, ctx.basic) if need_x else None
+        read = BasicIndex if ctx.basic else AdvancedIndex
+        gv = read.apply(g, ctx.index) if need_v else None
+        return gx, gv, None, None
+
+
+def index_put(input, index, value):
+    """Out of place `x[index] = value` (what `__setitem__` records for autograd)."""
+    idx, basic = backend_index(index, input)
+    if isinstance(value, Tensor):
+        if value._device is not input._device and value.ndim == 0:
+            value = value.to(input._device)
+        value = value.to(input.dtype)
+    return IndexPut.apply(input, value, idx, basic)
+
+
+def index_select(input, dim, index):
+    """input[..., index, ...] along `dim`, for a 1-d integer `index`."""
+    require_tensor(input, "index_select")
+    require_tensor(index, "index_select", "index")
+    if index.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if index._data.dtype.kind not in "iu":
+        raise RuntimeError(f"index_select(): Expected dtype int32/int64 for index, got {index.dtype}")
+    d = normalize_dim(dim, input.ndim)
+    if index.ndim == 0:
+        index = index.reshape(1)
+    if index._device is not input._device:
+        index = index.to(input._device)
+    return AdvancedIndex.apply(input, (slice(None),) * d + (index._data,))
+
+
+def _check_index(input, dim, index, name, src=None):
+    require_tensor(index, name, "index")
+    if index._data.dtype.kind not in "iu":
+        raise RuntimeError(f"{name}(): Expected dtype int64 for index, got {index.dtype}")
+    if index.ndim != input.ndim and not (index.ndim <= 1 and input.ndim <= 1):
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as input tensor "
+                           f"({input.ndim}), got {index.ndim}")
+    d = normalize_dim(dim, input.ndim)
+    for i, (a, b) in enumerate(zip(index.shape, input.shape)):
+        if i != d and a > b:
+            raise RuntimeError(f"Size does not match at dimension {i} expected index "
+                               f"{list(index.shape)} to be smaller than self {list(input.shape)} "
+                               f"apart from dimension {d}")
+    if src is not None and isinstance(src, Tensor):
+        for i, (a, b) in enumerate(zip(index.shape, src.shape)):
+            if a > b:
+                raise RuntimeError(f"Size does not match at dimension {i} expected index "
+                                   f"{list(index.shape)} to be smaller than src {list(src.shape)}")
+    if index._device is not input._device:
+        index = index.to(input._device)
+    return d, index
+
+
+def _along(xp, index, dim):
+    """The full advanced index that addresses `out[..., index[i, j, k], ...]` along `dim`."""
+    parts = []
+    for d, n in enumerate(index.shape):
+        if d == dim:
+            parts.append(index)
+        else:
+            shape = [1] * index.ndim
+            shape[d] = n
+            parts.append(xp.arange(n).reshape(shape))
+    return tuple(parts)
+
+
+class Gather(Function):
+    """y[i][j] = x[i][index[i][j]] (dim = 1);  ∂L/∂x = scatter_add(zeros, dim, index, g)"""
+    @staticmethod
+    def forward(ctx, x, index, dim):
+        ctx.dim, ctx.shape = dim, x.shape
+        ctx.save_for_backward(index)
+        return x[_along(ctx.xp, index, dim)]
+
+    @staticmethod
+    def backward(ctx, g):
+        index, = ctx.saved_tensors
+        zeros = _zeros(g, ctx.shape)
+        return ScatterAdd.apply(zeros, index, g, ctx.dim), None, None
+
+
+def _zeros(like, shape):
+    from ..tensor import _wrap
+    return _wrap(like._device.xp.zeros(shape, dtype=like._data.dtype), like._device)
+
+
+def gather(input, dim, index):
+    require_tensor(input, "gather")
+    d, index = _check_index(input, dim, index, "gather")
+    if input.ndim == 0:
+        return AdvancedIndex.apply(input.reshape(1), (index._data,)).reshape(index.shape)
+    return Gather.apply(input, index, d)
+
+
+class ScatterAdd(Function):
+    """y = x, then y[i][index[i][j]] += src[i][j] (dim = 1);
+    ∂L/∂x = g, ∂L/∂src = gather(g, dim, index)"""
+    @staticmethod
+    def forward(ctx, x, index, src, dim):
+        ctx.dim = dim
+        ctx.save_for_backward(index)
+        y = x.copy()
+        where = _along(ctx.xp, index, dim)
+        ctx.device.backend.scatter_add(y, where, src[tuple(slice(0, n) for n in index.shape)])
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        index, = ctx.saved_tensors
+        gsrc = Gather.apply(g, index, ctx.dim) if ctx.needs_input_grad[2] else None
+        return g, None, gsrc, None
+
+
+def scatter_add(input, dim, index, src):
+    require_tensor(input, "scatter_add")
+    d, index = _check_index(input, dim, index, "scatter_add", src)
+    return ScatterAdd.apply(input, index, src.to(input.dtype), d)
+
+
+class Scatter(Function):
+    """y = x, then y[i][index[i][j]] = src[i][j] (dim = 1);
+    ∂L/∂x = g with zeros where written, ∂L/∂src = gather(g, dim, index)"""
+    @staticmethod
+    def forward(ctx, x, index, src, dim):
+        ctx.dim = dim
+        ctx.save_for_backward(index)
+        y = x.copy()
+        where = _along(ctx.xp, index, dim)
+        y[where] = src[tuple(slice(0, n) for n in index.shape)] if hasattr(src, "shape") and \
+            getattr(src, "ndim", 0) else src
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        index, = ctx.saved_tensors
+        gx = Scatter.apply(g, index, 0.0, ctx.dim) if ctx.needs_input_grad[0] else None
+        need_src = len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]
+        return gx, None, (Gather.apply(g, index, ctx.dim) if need_src else None), None
+
+
+def scatter(input, dim, index, src=None, *, value=None, reduce=None):
+    """Write `src` (a tensor) or `value` (a number) at `index` along `dim`."""
+    require_tensor(input, "scatter")
+    if reduce is not None:
+        if reduce == "add":
+            return scatter_add(input, dim, index, src if src is not None else
+                               _zeros(input, index.shape) + value)
+        raise NotImplementedError(f"scatter(): reduce={reduce!r} is not supported; use 'add'")
+    if src is None and value is None:
+        raise TypeError("scatter() needs `src` (a tensor) or `value` (a number)")
+    if src is not None and not isinstance(src, Tensor):
+        value, src = src, None
+    d, index = _check_index(input, dim, index, "scatter", src)
+    return Scatter.apply(input, index, src.to(input.dtype) if src is not None else value, d)
+
+
+def masked_fill(input, mask, value):
+    """`input` with `value` where `mask` is True (mask broadcasts against input)."""
+    from .arithmetic import where
+    require_tensor(input, "masked_fill")
+    require_tensor(mask, "masked_fill", "mask")
+    if mask._data.dtype.kind != "b":
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{mask.dtype}")
+    if isinstance(value, Tensor) and value.ndim != 0:
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value.ndim} dimension(s).")
+    if not isinstance(value, Tensor) and input._data.dtype.kind in "iu":
+        value = int(value)
+    out = where(mask, value, input)
+    if tuple(out.shape) != tuple(input.shape):
+        raise RuntimeError(f"masked_fill: mask of shape {list(mask.shape)} does not broadcast to "
+                           f"the input's shape {list(input.shape)}")
+    return out.to(input.dtype)
+
+
+class _Argsort(Function):
+    """Indices that sort along `dim` (stable for ties), no gradient"""
+    @staticmethod
+    def forward(ctx, x, dim, descending):
+        xp = ctx.xp
+        if descending:
+            key = -x.astype(xp.int64) if x.dtype.kind in "bu" else -x
+        else:
+            key = x
+        y = xp.argsort(key, axis=dim, kind="stable").astype(xp.int64, copy=False)
+        ctx.mark_non_differentiable(y)
+        return y
+
+
+def argsort(input, dim=-1, descending=False, *, stable=False):
+    require_tensor(input, "argsort")
+    if input.ndim == 0:
+        return _Argsort.apply(input.reshape(1), 0, descending).reshape(())
+    return _Argsort.apply(input, normalize_dim(dim, input.ndim), descending)
+
+
+def sort(input, dim=-1, descending=False, *, stable=False):
+    """(values, indices) sorted along `dim`; values are gathered, so gradients flow to them."""
+    indices = argsort(input, dim, descending, stable=stable)
+    if input.ndim == 0:
+        return _ValuesIndices(input.clone(), indices)
+    return _ValuesIndices(gather(input, dim, indices), indices)
+
+
+def topk(input, k, dim=-1, largest=True, sorted=True):
+    """The k largest (or smallest) values along `dim` and their indices."""
+    require_tensor(input, "topk")
+    d = normalize_dim(dim, input.ndim)
+    n = input.shape[d] if input.ndim else 1
+    if k < 0 or k > n:
+        raise RuntimeError(f"selected index k out of range: k={k} for dimension {d} of size {n}")
+    if input.ndim == 0:
+        return sort(input)
+    order = argsort(input, d, descending=largest)
+    indices = order[(slice(None),) * d + (slice(0, k),)].contiguous()
+    return _ValuesIndices(gather(input, d, indices), indices)

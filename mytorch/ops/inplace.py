@@ -1,0 +1,270 @@
+"""In-place ops (`add_`, `mul_`, `x[i] = v`, `fill_`, ...): change a tensor's memory, bump its
+version counter.
+
+Without autograd in the way (grad mode off, or nothing requires grad) they write straight into
+the array: this is what optimizers run. When the change must be recorded, the out-of-place op
+is recorded instead, its result is copied into the tensor's memory (so views see it), and the
+tensor takes over the new node as its `grad_fn`. Any node that saved the tensor's old value
+notices the version bump at backward time and raises instead of returning a wrong gradient.
+
+Two cases PyTorch allows are refused with an explanation: in-place on a leaf that requires
+grad (PyTorch refuses it too), and recorded in-place on a view, whose base's history PyTorch
+rewrites; here, `clone()` first.
+"""
+import weakref
+
+from . import arithmetic, elementwise, indexing
+from .common import require_tensor
+from .. import dtypes
+from ..autograd.grad_mode import _state
+from ..random import generator_for
+from ..tensor import Tensor
+
+_TORCH_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int64": "Long",
+                "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+
+
+def _recording(self, *others):
+    if not _state.enabled:
+        return False
+    return self._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others)
+
+
+def _check_writable(self):
+    if self._requires_grad and self.grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                           "operation.")
+    if self._base is not None and (self._requires_grad or self._base._requires_grad):
+        raise RuntimeError("in-place operation on a view of a tensor that is part of the autograd "
+                           "graph is not supported by mytorch; clone() the view (or the base) "
+                           "first, or use the out-of-place op")
+
+
+def _check_cast(self, result_dtype):
+    if result_dtype.category > self.dtype.category:
+        raise RuntimeError(f"result type {_TORCH_NAMES[result_dtype.name]} can't be cast to the "
+                           f"desired output type {_TORCH_NAMES[self.dtype.name]}")
+
+
+def _commit(self, out):
+    """Make `self` hold the values (and, when recorded, the history) of `out`."""
+    _check_cast(self, out.dtype)
+    if tuple(out.shape) != tuple(self.shape):
+        raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast "
+                           f"shape {list(out.shape)}")
+    self._data[...] = out._data
+    self._vc[0] += 1
+    fn = out.grad_fn
+    if fn is not None:
+        self.grad_fn = fn
+        self._output_nr = out._output_nr
+        self._requires_grad = True
+        fn._outputs[out._output_nr] = weakref.ref(self)
+        fn._out_versions[out._output_nr] = self._vc[0]
+    return self
+
+
+def _inplace(self, op, *args, **kwargs):
+    """Run `op(self, *args)` out of place and write the result into `self`."""
+    require_tensor(self, op.__name__ + "_")
+    if _recording(self, *args):
+        _check_writable(self)
+        return _commit(self, op(self, *args, **kwargs))
+    with _no_grad():
+        out = op(self, *args, **kwargs)
+    _check_cast(self, out.dtype)
+    self._data[...] = out._data
+    self._vc[0] += 1
+    return self
+
+
+class _no_grad:
+    def __enter__(self):
+        self.prev = _state.enabled
+        _state.enabled = False
+
+    def __exit__(self, *exc):
+        _state.enabled = self.prev
+
+
+def _fast(self, other, ufunc, name):
+    """self ⊙= other straight into the array, when nothing needs recording."""
+    a = other._data if isinstance(other, Tensor) else other
+    if isinstance(other, Tensor):
+        if other._device is not self._device:
+            raise RuntimeError(f"expected all tensors to be on the same device, found "
+                               f"{self._device} and {other._device} (in {name})")
+        _check_cast(self, dtypes.result_type(self, other))
+    elif self._data.dtype.kind != "f" and isinstance(other, float):
+        _check_cast(self, dtypes.get_default_dtype())
+    try:
+        getattr(self._device.xp, ufunc)(self._data, a, out=self._data, casting="unsafe")
+    except ValueError:
+        raise RuntimeError(f"{name}: output with shape {list(self.shape)} doesn't match the "
+                           f"broadcast shape of the operand {list(other.shape)}") from None
+    self._vc[0] += 1
+    return self
+
+
+def add_(self, other, *, alpha=1):
+    if alpha != 1:
+        other = other * alpha
+    if not _recording(self, other) and self._data.dtype.kind != "b":
+        return _fast(self, other, "add", "add_")
+    return _inplace(self, arithmetic.add, other)
+
+
+def sub_(self, other, *, alpha=1):
+    if alpha != 1:
+        other = other * alpha
+    if not _recording(self, other) and self._data.dtype.kind != "b":
+        return _fast(self, other, "subtract", "sub_")
+    return _inplace(self, arithmetic.sub, other)
+
+
+def mul_(self, other):
+    if not _recording(self, other) and self._data.dtype.kind != "b":
+        return _fast(self, other, "multiply", "mul_")
+    return _inplace(self, arithmetic.mul, other)
+
+
+def div_(self, other):
+    if not _recording(self, other) and self._data.dtype.kind == "f":
+        return _fast(self, other, "true_divide", "div_")
+    return _inplace(self, arithmetic.div, other)
+
+
+def pow_(self, exponent):
+    return _inplace(self, arithmetic.pow, exponent)
+
+
+def clamp_(self, min=None, max=None):
+    return _inplace(self, elementwise.clamp, min, max)
+
+
+def masked_fill_(self, mask, value):
+    return _inplace(self, indexing.masked_fill, mask, value)
+
+
+def exp_(self):
+    return _inplace(self, elementwise.exp)
+
+
+def relu_(self):
+    return _inplace(self, elementwise.relu)
+
+
+def sigmoid_(self):
+    return _inplace(self, elementwise.sigmoid)
+
+
+def tanh_(self):
+    return _inplace(self, elementwise.tanh)
+
+
+def neg_(self):
+    return _inplace(self, elementwise.neg)
+
+
+def sqrt_(self):
+    return _inplace(self, elementwise.sqrt)
+
+
+def addcmul_(self, tensor1, tensor2, *, value=1):
+    """self += value·tensor1·tensor2"""
+    return add_(self, tensor1 * tensor2 * value if value != 1 else tensor1 * tensor2)
+
+
+def addcdiv_(self, tensor1, tensor2, *, value=1):
+    """self += value·tensor1/tensor2"""
+    return add_(self, tensor1 / tensor2 * value if value != 1 else tensor1 / tensor2)
+
+
+def lerp_(self, end, weight):
+    """self += weight·(end − self)"""
+    return add_(self, (end - self) * weight)
+
+
+def fill_(self, value):
+    """Every element set to `value` (a number or a 0-d tensor)."""
+    require_tensor(self, "fill_")
+    if isinstance(value, Tensor):
+        if value.ndim != 0:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value.ndim} dimensions.")
+        if _recording(self, value):
+            _check_writable(self)
+            return _commit(self, arithmetic.add(self * 0, value.to(self.dtype)))
+        value = value.item()
+    if _recording(self):
+        _check_writable(self)
+        return _commit(self, self * 0 + value)
+    self._data[...] = value
+    self._vc[0] += 1
+    return self
+
+
+def copy_(self, src):
+    """Copy `src`'s values (broadcast, cast, moved across devices) into `self`."""
+    require_tensor(self, "copy_")
+    require_tensor(src, "copy_", "src")
+    if src._device is not self._device:
+        src = src.to(self._device)
+    src = src.to(self.dtype)
+    if _recording(self, src):
+        _check_writable(self)
+        out = arithmetic.add(self * 0, src) if tuple(src.shape) != tuple(self.shape) else src.clone()
+        return _commit(self, out)
+    self._data[...] = src._data
+    self._vc[0] += 1
+    return self
+
+
+def setitem(self, index, value):
+    """`self[index] = value`: values broadcast into the indexed part."""
+    if _recording(self, value):
+        _check_writable(self)
+        _commit(self, indexing.index_put(self, index, value))
+        return
+    idx, _ = indexing.backend_index(index, self)
+    if isinstance(value, Tensor):
+        if value._device is not self._device:
+            value = value.to(self._device)
+        value = value._data
+    self._data[idx] = value
+    self._vc[0] += 1
+
+
+def _random_fill(self, draw):
+    """Fill with random numbers (no gradient recorded, as PyTorch's init functions)."""
+    require_tensor(self, "random fill")
+    if self._requires_grad and self.grad_fn is None and _state.enabled:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                           "operation.")
+    self._data[...] = draw()
+    self._vc[0] += 1
+    return self
+
+
+def uniform_(self, a=0.0, b=1.0, *, generator=None):
+    gen = generator_for(generator, self._device)
+    return _random_fill(self, lambda: gen.uniform(self._data.shape, self._data.dtype) * (b - a) + a)
+
+
+def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    gen = generator_for(generator, self._device)
+    return _random_fill(self, lambda: gen.normal(self._data.shape, self._data.dtype) * std + mean)
+
+
+def bernoulli_(self, p=0.5, *, generator=None):
+    gen = generator_for(generator, self._device)
+    prob = p._data if isinstance(p, Tensor) else p
+    dt = self._data.dtype if self._data.dtype.kind == "f" else dtypes.float32.np
+    return _random_fill(self, lambda: gen.uniform(self._data.shape, dt) < prob)
+
+
+def random_(self, low=0, high=None, *, generator=None):
+    if high is None:
+        low, high = 0, low if low else 2 ** 24
+    gen = generator_for(generator, self._device)
+    return _random_fill(self, lambda: gen.integers(low, high, self._data.shape))

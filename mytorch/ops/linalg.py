@@ -1,0 +1,175 @@
+"""Linear algebra: matmul in all of PyTorch's cases, mm, bmm, dot, outer, einsum.
+
+For C = A·B (batched, with broadcast batch dimensions):
+
+    ∂L/∂A = ∂L/∂C · Bᵀ        ∂L/∂B = Aᵀ · ∂L/∂C
+
+and the engine sums the gradients over any batch dimension that was broadcast. 1-d operands
+are treated as PyTorch does: a vector on the left is a row (1, k), on the right a column
+(k, 1), and the added dimension is removed from the result.
+"""
+import string
+
+from .common import promote, require_tensor
+from .shape import reshape, squeeze, unsqueeze
+from ..autograd.function import Function
+
+
+class MatMul(Function):
+    """C = A·B for A (..., n, k), B (..., k, m)"""
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.xp.matmul(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        ga = MatMul.apply(g, b.mT) if need_a else None
+        gb = MatMul.apply(a.mT, g) if need_b else None
+        return ga, gb
+
+
+def _mismatch(a, b):
+    return RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
+                        f"({'x'.join(map(str, a.shape))} and {'x'.join(map(str, b.shape))})")
+
+
+def matmul(input, other):
+    """The matrix product, following `torch.matmul`'s rules for 1-d, 2-d and batched operands."""
+    require_tensor(input, "matmul")
+    require_tensor(other, "matmul", "other")
+    if input.ndim == 0 or other.ndim == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+                           f"{input.ndim}D and {other.ndim}D")
+    a, b = promote(input, other, "matmul")
+    if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
+        if a.ndim == 1 and b.ndim == 1:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src "
+                               f"[{b.shape[0]}] to have the same number of elements, but got "
+                               f"{a.shape[0]} and {b.shape[0]} elements respectively")
+        raise _mismatch(a, b)
+    if a.ndim == 1 and b.ndim == 1:
+        return dot(a, b)
+    if a.ndim == 1:
+        return squeeze(MatMul.apply(unsqueeze(a, 0), b), -2)
+    if b.ndim == 1:
+        return squeeze(MatMul.apply(a, unsqueeze(b, 1)), -1)
+    batch_a, batch_b = a.shape[:-2], b.shape[:-2]
+    for x, y in zip(reversed(batch_a), reversed(batch_b)):
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"matmul: batch dimensions of {list(a.shape)} and {list(b.shape)} "
+                               f"do not broadcast")
+    return MatMul.apply(a, b)
+
+
+def mm(input, mat2):
+    if input.ndim != 2 or mat2.ndim != 2:
+        raise RuntimeError(f"mm: expected 2-D tensors, got {input.ndim}-D and {mat2.ndim}-D")
+    return matmul(input, mat2)
+
+
+def bmm(input, mat2):
+    if input.ndim != 3 or mat2.ndim != 3:
+        raise RuntimeError(f"bmm: expected 3-D tensors, got {input.ndim}-D and {mat2.ndim}-D")
+    if input.shape[0] != mat2.shape[0]:
+        raise RuntimeError(f"bmm: batch sizes differ: {input.shape[0]} and {mat2.shape[0]}")
+    return matmul(input, mat2)
+
+
+def dot(input, other):
+    """Σ aᵢbᵢ of two 1-d tensors of the same length."""
+    if input.ndim != 1 or other.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
+    if input.shape[0] != other.shape[0]:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src "
+                           f"[{other.shape[0]}] to have the same number of elements, but got "
+                           f"{input.shape[0]} and {other.shape[0]} elements respectively")
+    return reshape(MatMul.apply(*promote(reshape(input, (1, -1)), reshape(other, (-1, 1)), "dot")), ())
+
+
+def outer(input, vec2):
+    """aᵢbⱼ for 1-d a and b."""
+    if input.ndim != 1 or vec2.ndim != 1:
+        raise RuntimeError(f"outer: expected 1-D tensors, got {input.ndim}-D and {vec2.ndim}-D")
+    return unsqueeze(input, 1) * unsqueeze(vec2, 0)
+
+
+ger = outer
+
+
+class Einsum(Function):
+    """y = einsum(equation, *operands);  ∂L/∂operandᵢ = einsum of g with the other operands,
+    with operandᵢ's subscripts as the output (letters that appear nowhere else are summed
+    away in the forward pass, so their gradient is broadcast back)"""
+    @staticmethod
+    def forward(ctx, *operands, inputs, output):
+        ctx.subs, ctx.output = inputs, output
+        ctx.shapes = [x.shape for x in operands]
+        ctx.save_for_backward(*operands)
+        eq = ",".join(inputs) + "->" + output
+        return ctx.xp.einsum(eq, *operands, optimize=len(operands) > 2)
+
+    @staticmethod
+    def backward(ctx, g):
+        ops = ctx.saved_tensors
+        grads = []
+        for i, (need, sub) in enumerate(zip(ctx.needs_input_grad, ctx.subs)):
+            if not need:
+                grads.append(None)
+                continue
+            if len(set(sub)) != len(sub):
+                raise NotImplementedError(f"einsum backward: repeated subscripts in '{sub}' "
+                                          "(diagonals) are not supported")
+            others = [s for j, s in enumerate(ctx.subs) if j != i]
+            present = set(ctx.output).union(*others) if others else set(ctx.output)
+            kept = "".join(c for c in sub if c in present)
+            grad = Einsum.apply(g, *[x for j, x in enumerate(ops) if j != i],
+                                inputs=[ctx.output] + others, output=kept)
+            if kept != sub:                      # letters summed only from this operand
+                shape = ctx.shapes[i]
+                grad = reshape(grad, tuple(shape[k] if c in present else 1
+                                           for k, c in enumerate(sub))).expand(shape)
+            grads.append(grad)
+        return tuple(grads)
+
+
+def einsum(equation, *operands):
+    """Einstein summation, e.g. `einsum('bij,bjk->bik', a, b)`; `...` broadcasting works."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    for i, x in enumerate(operands):
+        require_tensor(x, "einsum", f"operands[{i}]")
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    subs = lhs.split(",")
+    if len(subs) != len(operands):
+        raise ValueError(f"einsum(): the equation {equation!r} names {len(subs)} operands but "
+                         f"{len(operands)} were given")
+    unused = [c for c in string.ascii_letters if c not in eq]
+    ell = max((x.ndim - (len(s) - 3) for s, x in zip(subs, operands) if "..." in s), default=0)
+    fill = "".join(unused[:ell])
+    full = []
+    for s, x in zip(subs, operands):
+        if "..." in s:
+            k = x.ndim - (len(s) - 3)
+            s = s.replace("...", fill[ell - k:])
+        if len(s) != x.ndim:
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(s)}) "
+                               f"does not match the number of dimensions ({x.ndim}) for operand "
+                               f"{len(full)}")
+        full.append(s)
+    if arrow:
+        out = rhs.replace("...", fill)
+    else:
+        counts = {}
+        for s in full:
+            for c in s:
+                counts[c] = counts.get(c, 0) + 1
+        out = fill + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in fill))
+    ops = list(operands)
+    for i in range(1, len(ops)):
+        ops[0], ops[i] = promote(ops[0], ops[i], "einsum")
+    ops = [x.to(ops[0].dtype) for x in ops]
+    return Einsum.apply(*ops, inputs=full, output=out)

@@ -1,0 +1,402 @@
+"""Reductions over dimensions: sum, mean, var/std, prod, max/min, logsumexp, norm, cumsum,
+softmax and log_softmax.
+
+`dim` is an int, a tuple of ints (negatives count from the end) or None for all dimensions;
+`keepdim=True` keeps reduced dimensions with size 1. The backward of a reduction broadcasts the
+gradient back over the reduced dimensions: `_unreduce` puts the size-1 dimensions back and
+`expand` stretches them.
+
+Ties: `max`/`min`/`amax`/`amin` without indices split the gradient evenly over tied maxima;
+`max(dim)`/`min(dim)` send it to the returned index only. Both as in PyTorch.
+"""
+from collections import namedtuple
+
+from .arithmetic import where
+from .common import floating, normalize_dim, normalize_dims, reduced_shape, require_tensor
+from .elementwise import abs, exp, sqrt
+from .indexing import gather
+from .shape import expand, flip, reshape, squeeze
+from .. import dtypes
+from ..autograd.function import Function
+
+_ValuesIndices = namedtuple("return_types", ["values", "indices"])
+
+
+def _unreduce(g, shape, dims, keepdim):
+    """Broadcast a reduced gradient back to `shape`."""
+    if not keepdim:
+        g = reshape(g, reduced_shape(shape, dims))
+    return expand(g, shape)
+
+
+class Sum(Function):
+    """y = Σ x over dims;  ∂y/∂x = 1 (the gradient is broadcast back)"""
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, x.shape
+        return ctx.xp.sum(x, axis=dims, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _unreduce(g, ctx.shape, ctx.dims, ctx.keepdim), None, None
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None):
+    require_tensor(input, "sum")
+    if dtype is not None:
+        input = input.to(dtype)
+    elif input._data.dtype.kind in "biu":
+        input = input.to(dtypes.int64)
+    return Sum.apply(input, normalize_dims(dim, input.ndim), keepdim)
+
+
+class Mean(Function):
+    """y = (1/N) Σ x over dims;  ∂y/∂x = 1/N"""
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, x.shape
+        n = 1
+        for d in dims:
+            n *= x.shape[d]
+        ctx.n = n
+        return ctx.xp.mean(x, axis=dims, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _unreduce(g / ctx.n, ctx.shape, ctx.dims, ctx.keepdim), None, None
+
+
+def mean(input, dim=None, keepdim=False, *, dtype=None):
+    require_tensor(input, "mean")
+    if dtype is not None:
+        input = input.to(dtype)
+    if input._data.dtype.kind != "f":
+        raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a "
+                           f"floating point or complex dtype. Got: {input.dtype}")
+    return Mean.apply(input, normalize_dims(dim, input.ndim), keepdim)
+
+
+class Var(Function):
+    """y = Σ (x − x̄)² / (N − correction);  ∂y/∂x = 2(x − x̄)/(N − correction)"""
+    @staticmethod
+    def forward(ctx, x, dims, correction, keepdim):
+        ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, x.shape
+        n = 1
+        for d in dims:
+            n *= x.shape[d]
+        ctx.denominator = max(n - correction, 0)
+        ctx.save_for_backward(x)
+        return ctx.xp.var(x, axis=dims, ddof=correction, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        centered = x - mean(x, ctx.dims, keepdim=True)
+        g = _unreduce(g, ctx.shape, ctx.dims, ctx.keepdim)
+        return g * centered * (2.0 / ctx.denominator if ctx.denominator else float("inf")), \
+            None, None, None
+
+
+def _correction(correction, unbiased):
+    if unbiased is not None:
+        return 1 if unbiased else 0
+    return 1 if correction is None else correction
+
+
+def var(input, dim=None, *, correction=1, keepdim=False, unbiased=None):
+    x = floating(input, "var")
+    return Var.apply(x, normalize_dims(dim, x.ndim), _correction(correction, unbiased), keepdim)
+
+
+def std(input, dim=None, *, correction=1, keepdim=False, unbiased=None):
+    """√var; the gradient is nan where the standard deviation is 0, as in PyTorch."""
+    return sqrt(var(input, dim, correction=correction, keepdim=keepdim, unbiased=unbiased))
+
+
+class Prod(Function):
+    """y = Π x over dims;  ∂y/∂xᵢ = Π_{j≠i} xⱼ, computed without dividing by zeros"""
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, x.shape
+        ctx.save_for_backward(x)
+        return ctx.xp.prod(x, axis=dims, keepdims=keepdim)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        dims = ctx.dims
+        is_zero = x == 0
+        nonzero = where(is_zero, 1.0, x)
+        p = prod(nonzero, dims, keepdim=True)              # product of the non-zero entries
+        zeros = sum(is_zero, dims, keepdim=True)
+        # no zero: p/xᵢ; one zero: p at that zero, 0 elsewhere; more: 0 everywhere
+        others = where(is_zero, where(zeros == 1, p, 0.0), where(zeros == 0, p / nonzero, 0.0))
+        return _unreduce(g, ctx.shape, dims, ctx.keepdim) * others, None, None
+
+
+def prod(input, dim=None, keepdim=False, *, dtype=None):
+    require_tensor(input, "prod")
+    if dtype is not None:
+        input = input.to(dtype)
+    elif input._data.dtype.kind in "biu":
+        input = input.to(dtypes.int64)
+    return Prod.apply(input, normalize_dims(dim, input.ndim), keepdim)
+
+
+class Amax(Function):
+    """y = max x over dims;  the gradient is shared evenly by the elements equal to the max"""
+    @staticmethod
+    def forward(ctx, x, dims, keepdim, smallest):
+        xp = ctx.xp
+        ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, x.shape
+        y = (xp.amin if smallest else xp.amax)(x, axis=dims, keepdims=True)
+        hit = x == y
+        ctx.save_for_backward(hit / xp.sum(hit, axis=dims, keepdims=True).astype(x.dtype))
+        return y if keepdim else xp.squeeze(y, axis=dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        share, = ctx.saved_tensors
+        return _unreduce(g, ctx.shape, ctx.dims, ctx.keepdim) * share, None, None, None
+
+
+def _check_nonempty(x, dims, name):
+    for d in dims:
+        if x.shape[d] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+    if not dims and x.numel() == 0:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+
+
+def amax(input, dim=(), keepdim=False):
+    require_tensor(input, "amax")
+    dims = normalize_dims(dim, input.ndim)
+    _check_nonempty(input, dims, "amax")
+    return Amax.apply(input, dims, keepdim, False)
+
+
+def amin(input, dim=(), keepdim=False):
+    require_tensor(input, "amin")
+    dims = normalize_dims(dim, input.ndim)
+    _check_nonempty(input, dims, "amin")
+    return Amax.apply(input, dims, keepdim, True)
+
+
+class _ArgReduce(Function):
+    """Index of the max (or min) along one dimension, or of the flattened tensor: no gradient"""
+    @staticmethod
+    def forward(ctx, x, dim, keepdim, smallest):
+        xp = ctx.xp
+        fn = xp.argmin if smallest else xp.argmax
+        if dim is None:
+            y = fn(x.reshape(-1))
+            if keepdim:
+                y = xp.reshape(y, (1,) * x.ndim)
+        else:
+            y = fn(x, axis=dim, keepdims=keepdim)
+        y = xp.asarray(y).astype(xp.int64, copy=False)
+        ctx.mark_non_differentiable(y)
+        return y
+
+
+def argmax(input, dim=None, keepdim=False):
+    require_tensor(input, "argmax")
+    d = None if dim is None else normalize_dim(dim, input.ndim)
+    if input.ndim == 0:
+        d = None
+    _check_nonempty(input, () if d is None else (d,), "argmax")
+    return _ArgReduce.apply(input, d, keepdim, False)
+
+
+def argmin(input, dim=None, keepdim=False):
+    require_tensor(input, "argmin")
+    d = None if dim is None else normalize_dim(dim, input.ndim)
+    if input.ndim == 0:
+        d = None
+    _check_nonempty(input, () if d is None else (d,), "argmin")
+    return _ArgReduce.apply(input, d, keepdim, True)
+
+
+def _max_or_min(input, dim, keepdim, other, smallest):
+    from .arithmetic import maximum, minimum
+    from ..tensor import Tensor
+    name = "min" if smallest else "max"
+    require_tensor(input, name)
+    if isinstance(dim, Tensor):              # max(a, b): the elementwise form
+        return (minimum if smallest else maximum)(input, dim)
+    if dim is None:
+        return (amin if smallest else amax)(input)
+    d = normalize_dim(dim, input.ndim)
+    if input.ndim == 0:
+        return _ValuesIndices(input, _ArgReduce.apply(input, None, False, smallest))
+    indices = _ArgReduce.apply(input, d, True, smallest)
+    values = gather(input, d, indices)
+    if not keepdim:
+        values, indices = squeeze(values, d), squeeze(indices, d)
+    return _ValuesIndices(values, indices)
+
+
+def max(input, dim=None, keepdim=False, *, other=None):
+    """`max(x)`: the largest value; `max(x, dim)`: (values, indices); `max(x, y)`: maximum."""
+    return _max_or_min(input, dim, keepdim, other, False)
+
+
+def min(input, dim=None, keepdim=False, *, other=None):
+    """`min(x)`: the smallest value; `min(x, dim)`: (values, indices); `min(x, y)`: minimum."""
+    return _max_or_min(input, dim, keepdim, other, True)
+
+
+class LogSumExp(Function):
+    """y = log Σ eˣ = m + log Σ e^(x−m), m = max x (stable for any magnitude);
+    ∂y/∂x = e^(x−y) = softmax(x)"""
+    @staticmethod
+    def forward(ctx, x, dims, keepdim):
+        xp = ctx.xp
+        ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, x.shape
+        m = xp.amax(x, axis=dims, keepdims=True) if x.size else xp.zeros(reduced_shape(x.shape, dims), x.dtype)
+        m = xp.where(xp.isfinite(m), m, 0)
+        y = xp.log(xp.sum(xp.exp(x - m), axis=dims, keepdims=True)) + m
+        ctx.save_for_backward(x)
+        return y if keepdim else xp.squeeze(y, axis=dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        y, = ctx.outputs
+        y = _unreduce(y, ctx.shape, ctx.dims, ctx.keepdim)
+        return _unreduce(g, ctx.shape, ctx.dims, ctx.keepdim) * exp(x - y), None, None
+
+
+def logsumexp(input, dim, keepdim=False):
+    x = floating(input, "logsumexp")
+    return LogSumExp.apply(x, normalize_dims(dim, x.ndim), keepdim)
+
+
+class Softmax(Function):
+    """yᵢ = e^(xᵢ−m) / Σⱼ e^(xⱼ−m);  ∂L/∂x = y ⊙ (g − Σ g ⊙ y)"""
+    @staticmethod
+    def forward(ctx, x, dim):
+        xp = ctx.xp
+        ctx.dim = dim
+        e = xp.exp(x - xp.amax(x, axis=dim, keepdims=True)) if x.size else x
+        y = e / xp.sum(e, axis=dim, keepdims=True)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return y * (g - sum(g * y, ctx.dim, keepdim=True)), None
+
+
+class LogSoftmax(Function):
+    """yᵢ = xᵢ − log Σⱼ e^(xⱼ);  ∂L/∂x = g − e^y · Σ g"""
+    @staticmethod
+    def forward(ctx, x, dim):
+        xp = ctx.xp
+        ctx.dim = dim
+        shifted = x - xp.amax(x, axis=dim, keepdims=True) if x.size else x
+        y = shifted - xp.log(xp.sum(xp.exp(shifted), axis=dim, keepdims=True))
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g - exp(y) * sum(g, ctx.dim, keepdim=True), None
+
+
+def softmax(input, dim, dtype=None):
+    x = floating(input if dtype is None else input.to(dtype), "softmax")
+    return Softmax.apply(x, normalize_dim(dim, x.ndim))
+
+
+def log_softmax(input, dim, dtype=None):
+    x = floating(input if dtype is None else input.to(dtype), "log_softmax")
+    return LogSoftmax.apply(x, normalize_dim(dim, x.ndim))
+
+
+class Cumsum(Function):
+    """yᵢ = Σ_{j≤i} xⱼ along dim;  ∂L/∂xⱼ = Σ_{i≥j} gᵢ (a reversed cumulative sum)"""
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        return ctx.xp.cumsum(x, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        return flip(cumsum(flip(g, ctx.dim), ctx.dim), ctx.dim), None
+
+
+def cumsum(input, dim, *, dtype=None):
+    require_tensor(input, "cumsum")
+    if dtype is not None:
+        input = input.to(dtype)
+    elif input._data.dtype.kind in "biu":
+        input = input.to(dtypes.int64)
+    if input.ndim == 0:
+        return input.clone()
+    return Cumsum.apply(input, normalize_dim(dim, input.ndim))
+
+
+class Norm(Function):
+    """y = (Σ |x|ᵖ)^(1/p);  ∂y/∂x = x·|x|ᵖ⁻² / yᵖ⁻¹ (0 where y = 0)"""
+    @staticmethod
+    def forward(ctx, x, p, dims, keepdim):
+        xp = ctx.xp
+        ctx.p, ctx.dims, ctx.keepdim, ctx.shape = p, dims, keepdim, x.shape
+        ctx.save_for_backward(x)
+        if p == 2:
+            return xp.sqrt(xp.sum(x * x, axis=dims, keepdims=keepdim))
+        return xp.sum(xp.abs(x) ** p, axis=dims, keepdims=keepdim) ** (1.0 / p)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        y, = ctx.outputs
+        p = ctx.p
+        y = _unreduce(y, ctx.shape, ctx.dims, ctx.keepdim)
+        g = _unreduce(g, ctx.shape, ctx.dims, ctx.keepdim)
+        safe = where(y == 0, 1.0, y)
+        scale = where(y == 0, 0.0, g / (safe if p == 2 else safe ** (p - 1)))
+        direction = x if p == 2 else x * abs(x) ** (p - 2)
+        return scale * direction, None, None, None
+
+
+def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
+    """The p-norm over `dim` (all elements by default): p = 'fro', 2, 1, inf, -inf, 0 or any
+    positive number."""
+    x = floating(input if dtype is None else input.to(dtype), "norm")
+    dims = normalize_dims(dim, x.ndim)
+    if p == "fro" or p is None:
+        p = 2
+    if p == "nuc" or isinstance(p, str):
+        raise ValueError(f"norm(): p={p!r} is not supported; use 'fro' or a number")
+    if p == float("inf"):
+        return amax(abs(x), dims, keepdim)
+    if p == float("-inf"):
+        return amin(abs(x), dims, keepdim)
+    if p == 0:
+        return sum(x != 0, dims, keepdim).to(x.dtype)
+    if p == 1:
+        return sum(abs(x), dims, keepdim)
+    return Norm.apply(x, p, dims, keepdim)
+
+
+class _Truth(Function):
+    """all / any over dims: a bool tensor, no gradient"""
+    @staticmethod
+    def forward(ctx, x, dims, keepdim, fn):
+        y = getattr(ctx.xp, fn)(x, axis=dims, keepdims=keepdim)
+        ctx.mark_non_differentiable(y)
+        return y
+
+
+def all(input, dim=None, keepdim=False):
+    require_tensor(input, "all")
+    return _Truth.apply(input, normalize_dims(dim, input.ndim), keepdim, "all")
+
+
+def any(input, dim=None, keepdim=False):
+    require_tensor(input, "any")
+    return _Truth.apply(input, normalize_dims(dim, input.ndim), keepdim, "any")

@@ -1,0 +1,90 @@
+"""Sampling: dropout, bernoulli, multinomial. Random numbers come from a `Generator` (the
+device's default one unless given), through the backend, never from global NumPy state."""
+from .common import floating, require_tensor
+from ..autograd.function import Function
+from ..random import generator_for
+
+
+class Dropout(Function):
+    """y = x·m/(1 − p) with m ~ Bernoulli(1 − p);  ∂y/∂x = m/(1 − p) (the same mask)"""
+    @staticmethod
+    def forward(ctx, x, p, generator):
+        keep = generator.uniform(x.shape, x.dtype) >= p
+        mask = keep * x.dtype.type(1.0 / (1.0 - p))
+        ctx.save_for_backward(mask)
+        return x * mask
+
+    @staticmethod
+    def backward(ctx, g):
+        mask, = ctx.saved_tensors
+        return g * mask, None, None
+
+
+def dropout(input, p=0.5, training=True, *, generator=None):
+    """Zero each element with probability p and scale the rest by 1/(1 − p) (identity when not
+    training or p = 0)."""
+    x = floating(input, "dropout")
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0.0:
+        return x
+    if p == 1.0:
+        return x * 0.0
+    return Dropout.apply(x, p, generator_for(generator, x.device))
+
+
+class _Sample(Function):
+    """Random draws that carry no gradient."""
+    @staticmethod
+    def forward(ctx, p, kind, generator, extra):
+        xp = ctx.xp
+        if kind == "bernoulli":
+            y = (generator.uniform(p.shape, p.dtype) < p).astype(p.dtype)
+        else:
+            y = _multinomial(xp, p, generator, *extra)
+        ctx.mark_non_differentiable(y)
+        return y
+
+
+def bernoulli(input, p=None, *, generator=None):
+    """0/1 samples with probabilities `input` (or the number `p`), in input's dtype."""
+    require_tensor(input, "bernoulli")
+    probs = input if p is None else input * 0 + p
+    return _Sample.apply(floating(probs, "bernoulli"), "bernoulli",
+                         generator_for(generator, input.device), ())
+
+
+def _multinomial(xp, p, generator, num_samples, replacement):
+    rows = p.reshape(-1, p.shape[-1]).astype(xp.float64)
+    if replacement:
+        cdf = xp.cumsum(rows, axis=1)
+        cdf = cdf / cdf[:, -1:]
+        u = generator.uniform((rows.shape[0], num_samples), xp.float64)
+        idx = xp.sum(u[:, :, None] >= cdf[:, None, :], axis=2)
+        idx = xp.minimum(idx, rows.shape[1] - 1)
+    else:
+        # Gumbel-top-k: the k largest of log p + Gumbel noise are k draws without replacement
+        u = generator.uniform(rows.shape, xp.float64)
+        keys = xp.where(rows > 0, xp.log(xp.maximum(rows, 1e-300)) - xp.log(-xp.log(u + 1e-300)),
+                        -xp.inf)
+        idx = xp.argsort(-keys, axis=1, kind="stable")[:, :num_samples]
+    return idx.reshape(p.shape[:-1] + (num_samples,)).astype(xp.int64)
+
+
+def multinomial(input, num_samples, replacement=False, *, generator=None):
+    """Indices drawn from the categorical distributions in the last dimension of `input`
+    (non-negative weights, not necessarily normalized)."""
+    require_tensor(input, "multinomial")
+    if input.ndim not in (1, 2):
+        raise RuntimeError(f"prob_dist must be 1 or 2 dim, got {input.ndim}")
+    if bool((input < 0).any()) or not bool(input.isfinite().all()):
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if bool((input.sum(-1) == 0).any()):
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    if not replacement:
+        nonzero = int((input > 0).sum(-1).min())
+        if num_samples > nonzero:
+            raise RuntimeError(f"cannot sample n_sample > prob_dist.size(-1) samples without "
+                               f"replacement (n_sample={num_samples}, {nonzero} non-zero weights)")
+    return _Sample.apply(floating(input, "multinomial"), "multinomial",
+                         generator_for(generator, input.device), (int(num_samples), replacement))

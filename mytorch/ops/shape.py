@@ -1,0 +1,508 @@
+"""Shape ops: view/reshape, permute/transpose, expand, squeeze/unsqueeze, flatten, cat/stack,
+split/chunk, flip, roll, tril/triu, pad, repeat.
+
+These move numbers around without changing them, so each backward moves the gradient back:
+the inverse reshape or permutation, a sum over expanded dimensions, slices of the gradient for
+`cat`. `view`, `reshape`, `permute`, `expand` and slicing return views that share memory (and
+the version counter) with their input, as in PyTorch; the others copy.
+"""
+import numbers
+
+import numpy as np
+
+from .common import normalize_dim, normalize_dims, promote, require_tensor
+from ..autograd.function import Function
+from ..factories import as_tensor
+from ..tensor import Tensor
+
+
+def _shape_args(args, name):
+    """`f(2, 3)`, `f((2, 3))` and `f([2, 3])` all mean the shape (2, 3)."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list)):
+        args = tuple(args[0])
+    out = []
+    for s in args:
+        if isinstance(s, Tensor):
+            s = int(s)
+        if not isinstance(s, numbers.Integral):
+            raise TypeError(f"{name}(): sizes must be integers, got {s!r} in {tuple(args)}")
+        out.append(int(s))
+    return tuple(out)
+
+
+def _infer_shape(shape, numel, name):
+    """Resolve one -1 in `shape`, checking that the sizes multiply to `numel`."""
+    known = 1
+    free = None
+    for i, s in enumerate(shape):
+        if s == -1:
+            if free is not None:
+                raise RuntimeError("only one dimension can be inferred")
+            free = i
+        elif s < 0:
+            raise RuntimeError(f"invalid shape dimension {s}")
+        else:
+            known *= s
+    if free is not None:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = shape[:free] + (numel // known,) + shape[free + 1:]
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+class Reshape(Function):
+    """y = x with a new shape (same elements in row-major order);  ∂L/∂x = g reshaped back"""
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        return ctx.xp.reshape(x, shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return reshape(g, ctx.shape), None
+
+
+def reshape(input, *shape):
+    require_tensor(input, "reshape")
+    shape = _infer_shape(_shape_args(shape, "reshape"), input._data.size, "reshape")
+    if shape == input._data.shape:
+        return Reshape.apply(input, shape) if input._requires_grad else _alias(input)
+    return Reshape.apply(input, shape)
+
+
+def _alias(t):
+    """A view of the whole of `t` (same memory, same version counter)."""
+    from ..tensor import _wrap
+    out = _wrap(t._data, t._device)
+    out._vc = t._vc
+    out._base = t._base if t._base is not None else t
+    return out
+
+
+def view(input, *shape):
+    """Like reshape, but refuses (as PyTorch does) when the memory layout needs a copy."""
+    require_tensor(input, "view")
+    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, numbers.Integral, Tensor)):
+        raise TypeError("view(dtype) is not supported; use .to(dtype)")
+    new = _infer_shape(_shape_args(shape, "view"), input._data.size, "view")
+    if not input._data.flags.c_contiguous and new != input._data.shape:
+        try:
+            input._device.xp.reshape(input._data, new, copy=False)
+        except (ValueError, TypeError):
+            raise RuntimeError("view size is not compatible with input tensor's size and stride "
+                               "(at least one dimension spans across two contiguous subspaces). "
+                               "Use .reshape(...) instead.") from None
+    return reshape(input, new)
+
+
+class Permute(Function):
+    """y = x with its dimensions reordered;  ∂L/∂x = g with the inverse order"""
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return ctx.xp.transpose(x, dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        inverse = [0] * len(ctx.dims)
+        for i, d in enumerate(ctx.dims):
+            inverse[d] = i
+        return permute(g, tuple(inverse)), None
+
+
+def permute(input, *dims):
+    require_tensor(input, "permute")
+    dims = _shape_args(dims, "permute")
+    if len(dims) != input.ndim:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
+                           f"not match the length of the desired ordering of dimensions i.e. "
+                           f"input.dim() = {input.ndim} is not equal to len(dims) = {len(dims)}")
+    dims = tuple(normalize_dim(d, input.ndim) for d in dims)
+    if len(set(dims)) != len(dims):
+        raise RuntimeError(f"permute(): duplicate dims are not allowed, got {dims}")
+    if input.ndim == 0:
+        return _alias(input)
+    return Permute.apply(input, dims)
+
+
+def transpose(input, dim0, dim1):
+    require_tensor(input, "transpose")
+    n = input.ndim
+    if n == 0:
+        return _alias(input)
+    dims = list(range(n))
+    a, b = normalize_dim(dim0, n), normalize_dim(dim1, n)
+    dims[a], dims[b] = dims[b], dims[a]
+    return Permute.apply(input, tuple(dims))
+
+
+swapaxes = transpose
+
+
+def t(input):
+    """Transpose of a matrix; 0-d and 1-d tensors are returned as they are."""
+    require_tensor(input, "t")
+    if input.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {input.ndim}D")
+    return transpose(input, 0, 1) if input.ndim == 2 else _alias(input)
+
+
+class Expand(Function):
+    """y = x broadcast to a larger shape (a view);  ∂L/∂x = g summed over the stretched dims"""
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        return ctx.xp.broadcast_to(x, shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return sum_to(g, ctx.shape), None
+
+
+def expand(input, *sizes):
+    require_tensor(input, "expand")
+    sizes = _shape_args(sizes, "expand")
+    shape = input._data.shape
+    if len(sizes) < len(shape):
+        raise RuntimeError(f"expand: the number of sizes provided ({len(sizes)}) must be greater "
+                           f"or equal to the number of dimensions in the tensor ({len(shape)})")
+    lead = len(sizes) - len(shape)
+    target = list(sizes)
+    for i, s in enumerate(shape):
+        want = sizes[lead + i]
+        if want == -1:
+            target[lead + i] = s
+        elif s != 1 and s != want:
+            raise RuntimeError(f"The expanded size of the tensor ({want}) must match the existing "
+                               f"size ({s}) at non-singleton dimension {lead + i}.  Target sizes: "
+                               f"{list(sizes)}.  Tensor sizes: {list(shape)}")
+    target = tuple(target)
+    if target == shape:
+        return _alias(input) if not input._requires_grad else Expand.apply(input, target)
+    return Expand.apply(input, target)
+
+
+broadcast_to = expand
+
+
+class SumTo(Function):
+    """y = x summed down to a broadcast-compatible smaller shape;  ∂L/∂x = g expanded back.
+    The engine uses this to undo broadcasting."""
+    @staticmethod
+    def forward(ctx, x, shape):
+        ctx.shape = x.shape
+        lead = x.ndim - len(shape)
+        axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
+                                          if s == 1 and x.shape[lead + i] != 1)
+        y = ctx.xp.sum(x, axis=axes, keepdims=True) if axes else x
+        return ctx.xp.reshape(y, shape)
+
+    @staticmethod
+    def backward(ctx, g):
+        return expand(g, ctx.shape), None
+
+
+def sum_to(input, shape):
+    shape = tuple(shape)
+    if input._data.shape == shape:
+        return input
+    return SumTo.apply(input, shape)
+
+
+def squeeze(input, dim=None):
+    """Remove dimensions of size 1 (all of them, or those in `dim`)."""
+    require_tensor(input, "squeeze")
+    shape = input._data.shape
+    dims = normalize_dims(dim, input.ndim) if dim is not None else \
+        tuple(i for i, s in enumerate(shape) if s == 1)
+    new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
+    return reshape(input, new)
+
+
+def unsqueeze(input, dim):
+    """Insert a dimension of size 1 at `dim` (negatives count from the new end)."""
+    require_tensor(input, "unsqueeze")
+    d = normalize_dim(dim, input.ndim + 1)
+    shape = input._data.shape
+    return reshape(input, shape[:d] + (1,) + shape[d:])
+
+
+def flatten(input, start_dim=0, end_dim=-1):
+    require_tensor(input, "flatten")
+    if input.ndim == 0:
+        return reshape(input, (1,))
+    s, e = normalize_dim(start_dim, input.ndim), normalize_dim(end_dim, input.ndim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    shape = input._data.shape
+    return reshape(input, shape[:s] + (-1,) + shape[e + 1:])
+
+
+def unflatten(input, dim, sizes):
+    d = normalize_dim(dim, input.ndim)
+    shape = input._data.shape
+    sizes = _infer_shape(tuple(sizes), shape[d], "unflatten")
+    return reshape(input, shape[:d] + sizes + shape[d + 1:])
+
+
+class Cat(Function):
+    """y = [x₁; x₂; ...] along dim;  ∂L/∂xᵢ = the slice of g where xᵢ sits"""
+    @staticmethod
+    def forward(ctx, *xs, dim):
+        ctx.dim = dim
+        ctx.sizes = [x.shape[dim] for x in xs]
+        return ctx.xp.concatenate(xs, axis=dim)
+
+    @staticmethod
+    def backward(ctx, g):
+        grads, start = [], 0
+        for need, n in zip(ctx.needs_input_grad, ctx.sizes):
+            grads.append(narrow(g, ctx.dim, start, n) if need else None)
+            start += n
+        return tuple(grads)
+
+
+def cat(tensors, dim=0):
+    """Concatenate tensors of equal shape except along `dim` (PyTorch's promotion applies)."""
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("cat(): expected a non-empty list of Tensors")
+    for i, x in enumerate(tensors):
+        require_tensor(x, "cat", f"tensors[{i}]")
+    first = tensors[0]
+    if first.ndim == 0:
+        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    d = normalize_dim(dim, first.ndim)
+    for i, x in enumerate(tensors[1:], 1):
+        if x.ndim != first.ndim or any(a != b for j, (a, b) in enumerate(zip(x.shape, first.shape))
+                                       if j != d):
+            raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected "
+                               f"size {list(first.shape)} but got size {list(x.shape)} for tensor "
+                               f"number {i} in the list.")
+    dt = first.dtype
+    for x in tensors[1:]:
+        dt = promote(first.to(dt), x, "cat")[0].dtype if x.dtype is not dt else dt
+    tensors = [x.to(dt) for x in tensors]
+    return Cat.apply(*tensors, dim=d)
+
+
+concat = concatenate = cat
+
+
+def stack(tensors, dim=0):
+    """Join tensors of the same shape along a new dimension `dim`."""
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    shape = tuple(tensors[0].shape)
+    for i, x in enumerate(tensors):
+        if tuple(require_tensor(x, "stack", f"tensors[{i}]").shape) != shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(shape)} "
+                               f"at entry 0 and {list(x.shape)} at entry {i}")
+    d = normalize_dim(dim, len(shape) + 1)
+    return cat([unsqueeze(x, d) for x in tensors], d)
+
+
+def narrow(input, dim, start, length):
+    d = normalize_dim(dim, input.ndim)
+    index = (slice(None),) * d + (slice(start, start + length),)
+    return input[index]
+
+
+def split(input, split_size_or_sections, dim=0):
+    """Pieces of `split_size` along `dim` (the last may be smaller), or of the given sizes."""
+    d = normalize_dim(dim, input.ndim)
+    n = input.shape[d]
+    if isinstance(split_size_or_sections, numbers.Integral):
+        size = int(split_size_or_sections)
+        if size <= 0 and n:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got {size}")
+        sizes = [min(size, n - s) for s in range(0, n, size)] if n else [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if sum(sizes) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input "
+                               f"tensor's size at dimension {d}), but got split_sizes={sizes}")
+    out, start = [], 0
+    for s in sizes:
+        out.append(narrow(input, d, start, s))
+        start += s
+    return tuple(out)
+
+
+def chunk(input, chunks, dim=0):
+    """Up to `chunks` pieces of equal size (the last may be smaller), as in PyTorch."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    n = input.shape[normalize_dim(dim, input.ndim)]
+    return split(input, max(-(-n // chunks), 1) if n else 1, dim)
+
+
+def unbind(input, dim=0):
+    d = normalize_dim(dim, input.ndim)
+    return tuple(input[(slice(None),) * d + (i,)] for i in range(input.shape[d]))
+
+
+class Flip(Function):
+    """y = x reversed along dims (a copy);  ∂L/∂x = g reversed back"""
+    @staticmethod
+    def forward(ctx, x, dims):
+        ctx.dims = dims
+        return ctx.xp.flip(x, axis=dims).copy()
+
+    @staticmethod
+    def backward(ctx, g):
+        return flip(g, ctx.dims), None
+
+
+def flip(input, *dims):
+    require_tensor(input, "flip")
+    dims = normalize_dims(_shape_args(dims, "flip"), input.ndim)
+    return Flip.apply(input, dims) if dims else input.clone()
+
+
+class Roll(Function):
+    """y = x shifted cyclically;  ∂L/∂x = g shifted back"""
+    @staticmethod
+    def forward(ctx, x, shifts, dims):
+        ctx.shifts, ctx.dims = shifts, dims
+        return ctx.xp.roll(x, shifts, axis=dims)
+
+    @staticmethod
+    def backward(ctx, g):
+        back = tuple(-s for s in ctx.shifts) if isinstance(ctx.shifts, tuple) else -ctx.shifts
+        return Roll.apply(g, back, ctx.dims), None, None
+
+
+def roll(input, shifts, dims=None):
+    require_tensor(input, "roll")
+    if dims is None:
+        if not isinstance(shifts, numbers.Integral):
+            shifts = tuple(shifts)
+            if len(shifts) != 1:
+                raise RuntimeError("roll(): without dims, shifts must be a single integer")
+            shifts = shifts[0]
+        return reshape(Roll.apply(flatten(input), int(shifts), 0), input.shape)
+    if isinstance(dims, numbers.Integral):
+        dims, shifts = (dims,), (shifts,)
+    dims = tuple(normalize_dim(d, input.ndim) for d in dims)
+    shifts = tuple(int(s) for s in shifts)
+    if len(dims) != len(shifts):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    return Roll.apply(input, shifts, dims)
+
+
+class _Triangle(Function):
+    """y = the lower (tril) or upper (triu) triangle of the last two dims;  ∂L/∂x = the same of g"""
+    @staticmethod
+    def forward(ctx, x, diagonal, upper):
+        ctx.diagonal, ctx.upper = diagonal, upper
+        return (ctx.xp.triu if upper else ctx.xp.tril)(x, diagonal)
+
+    @staticmethod
+    def backward(ctx, g):
+        return _Triangle.apply(g, ctx.diagonal, ctx.upper), None, None
+
+
+def tril(input, diagonal=0):
+    if require_tensor(input, "tril").ndim < 2:
+        raise RuntimeError("tril: input tensor must have at least 2 dimensions")
+    return _Triangle.apply(input, diagonal, False)
+
+
+def triu(input, diagonal=0):
+    if require_tensor(input, "triu").ndim < 2:
+        raise RuntimeError("triu: input tensor must have at least 2 dimensions")
+    return _Triangle.apply(input, diagonal, True)
+
+
+class ConstantPad(Function):
+    """y = x surrounded by a constant;  ∂L/∂x = the middle of g"""
+    @staticmethod
+    def forward(ctx, x, widths, value):
+        ctx.inner = tuple(slice(lo, lo + s) for (lo, _), s in zip(widths, x.shape))
+        return ctx.xp.pad(x, widths, mode="constant", constant_values=value)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g[ctx.inner], None, None
+
+
+def pad(input, pad, mode="constant", value=None):
+    """`pad` lists (left, right) widths starting from the last dimension, as `F.pad`:
+    (1, 1) pads the last dim, (1, 1, 2, 2) the last two. Modes: constant, reflect, replicate,
+    circular (the last three index into the input, so their gradients accumulate)."""
+    require_tensor(input, "pad")
+    pad = tuple(int(p) for p in pad)
+    if len(pad) % 2 or len(pad) // 2 > input.ndim:
+        raise RuntimeError(f"Padding length must be divisible by 2 and at most twice the number of "
+                           f"dimensions of the input ({input.ndim}), got {len(pad)}")
+    widths = [(0, 0)] * input.ndim
+    for i in range(len(pad) // 2):
+        widths[input.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
+    if mode == "constant":
+        if any(lo < 0 or hi < 0 for lo, hi in widths):
+            crop = tuple(slice(max(-lo, 0), s - max(-hi, 0)) for (lo, hi), s in zip(widths, input.shape))
+            input = input[crop]
+            widths = [(max(lo, 0), max(hi, 0)) for lo, hi in widths]
+        return ConstantPad.apply(input, tuple(widths), 0 if value is None else value)
+    if mode not in ("reflect", "replicate", "circular"):
+        raise NotImplementedError(f"pad(): mode {mode!r} is not supported; use 'constant', "
+                                  "'reflect', 'replicate' or 'circular'")
+    from .indexing import index_select
+    out = input
+    for d, (lo, hi) in enumerate(widths):
+        if lo == 0 and hi == 0:
+            continue
+        n = input.shape[d]
+        pos = np.arange(-lo, n + hi)
+        if mode == "reflect":
+            if lo >= n or hi >= n:
+                raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding "
+                                   f"input dimension, but got: padding ({lo}, {hi}) at dimension {d} "
+                                   f"of input {list(input.shape)}")
+            period = 2 * (n - 1)
+            pos = np.abs(pos) % period if period else np.zeros_like(pos)
+            pos = np.where(pos >= n, period - pos, pos)
+        elif mode == "replicate":
+            pos = np.clip(pos, 0, n - 1)
+        else:
+            pos = pos % n
+        out = index_select(out, d, as_tensor(pos, device=input.device))
+    return out
+
+
+class Repeat(Function):
+    """y = x tiled `sizes` times along each dim;  ∂L/∂x = the sum of g over the tiles"""
+    @staticmethod
+    def forward(ctx, x, sizes):
+        ctx.sizes = sizes
+        x = ctx.xp.reshape(x, (1,) * (len(sizes) - x.ndim) + x.shape)
+        ctx.shape = x.shape
+        return ctx.xp.tile(x, sizes)
+
+    @staticmethod
+    def backward(ctx, g):
+        split_shape = []
+        for r, s in zip(ctx.sizes, ctx.shape):
+            split_shape += [r, s]
+        from .reduction import sum as reduce_sum
+        g = reduce_sum(reshape(g, tuple(split_shape)), tuple(range(0, 2 * len(ctx.sizes), 2)))
+        return g, None
+
+
+def repeat(input, *sizes):
+    require_tensor(input, "repeat")
+    sizes = _shape_args(sizes, "repeat")
+    if len(sizes) < input.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
+                           "dimensions of tensor")
+    return Repeat.apply(input, sizes)
