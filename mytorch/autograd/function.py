@@ -147,13 +147,14 @@ class Function:
         out_device = ctx.__dict__.get("output_device", device)
         array_type = out_device.backend.array_type
         if type(out) is not tuple:
-            if type(out) is not array_type:
+            raw = out
+            if type(out) is not array_type:          # NumPy returns scalars for 0-d results
                 out = out_device.backend.xp.asarray(out)
             t = _wrap(out, out_device)
             if cls.is_view:
                 _share_version(t, args[0])
             if track and out.dtype.kind == "f" and not ctx.__dict__.get("_non_diff"):
-                ctx._link(args, arrays, (t,))
+                ctx._link(args, arrays, (t,), (raw,))
             return t
         outs = []
         for y in out:
@@ -163,10 +164,10 @@ class Function:
         if cls.is_view:
             _share_version(outs[0], args[0])
         if track:
-            ctx._link(args, arrays, outs)
+            ctx._link(args, arrays, outs, out)
         return tuple(outs)
 
-    def _link(self, args, arrays, outs):
+    def _link(self, args, arrays, outs, raw_outs):
         """Record this call in the graph: edges to the inputs' nodes, saved values, outputs."""
         edges = []
         versions = []
@@ -191,16 +192,16 @@ class Function:
         self._out_versions = [t._vc[0] for t in outs]
         saved = []
         for v in self._to_save:
-            saved.append(self._pack(v, args, arrays, outs))
+            saved.append(self._pack(v, args, arrays, outs, raw_outs))
         self._saved = saved
         del self._to_save
 
-    def _pack(self, value, args, arrays, outs):
+    def _pack(self, value, args, arrays, outs, raw_outs):
         # (kind, payload, version): an input tensor, an output index, or a constant array
         if isinstance(value, Tensor):
             return ("input", value, value._vc[0])
-        for i, t in enumerate(outs):
-            if value is t._data:
+        for i, (t, raw) in enumerate(zip(outs, raw_outs)):
+            if value is t._data or value is raw:
                 return ("output", i, t._vc[0])
         for a, arr in zip(args, arrays):
             if value is arr and isinstance(a, Tensor):
@@ -214,7 +215,11 @@ class Function:
             return payload
         if kind == "output":
             return self._output(payload)
-        return _wrap(payload, self.device) if payload is not None else None
+        if payload is None or isinstance(payload, (int, float, bool)):
+            return payload
+        if not isinstance(payload, self.device.backend.array_type):
+            payload = self.xp.asarray(payload)       # a NumPy scalar from a 0-d computation
+        return _wrap(payload, self.device)
 
     def _output(self, i):
         t = self._outputs[i]()

@@ -59,9 +59,9 @@ def scalar_or_tensor(x, like, name):
     """Turn an operand into a Tensor or a plain Python number (weak in promotion)."""
     if isinstance(x, Tensor):
         return x
-    if isinstance(x, (bool, numbers.Number)) and not isinstance(x, np.ndarray):
-        if isinstance(x, np.generic):
-            return x.item()
+    if isinstance(x, np.generic) and x.dtype.kind in "biuf":
+        return x.item()
+    if isinstance(x, (bool, numbers.Number)):
         return x
     if isinstance(x, (np.ndarray, list, tuple)):
         from ..factories import as_tensor

@@ -1,0 +1,2 @@
+"""Op table rows: indexing ops."""
+SPECS = []

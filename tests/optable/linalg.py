@@ -1,0 +1,2 @@
+"""Op table rows: linalg ops."""
+SPECS = []

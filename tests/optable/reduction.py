@@ -1,0 +1,2 @@
+"""Op table rows: reduction ops."""
+SPECS = []
