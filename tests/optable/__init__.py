@@ -1,5 +1,7 @@
-"""The op table (see spec.py); ALL_SPECS gathers the rows of every op family."""
+"""The op table (see spec.py). Each rows module has SPECS (its rows) and REQUIRED (the public
+op names of its family, each of which must have at least one row)."""
 from . import elementwise, arithmetic, reduction, shape, indexing, linalg
 
-ALL_SPECS = [spec for module in (elementwise, arithmetic, reduction, shape, indexing, linalg)
-             for spec in module.SPECS]
+MODULES = (elementwise, arithmetic, reduction, shape, indexing, linalg)
+ALL_SPECS = [spec for module in MODULES for spec in module.SPECS]
+REQUIRED = set().union(*(getattr(module, "REQUIRED", set()) for module in MODULES))

@@ -36,6 +36,8 @@ def _where_samples(rng):
             Sample((rng.uniform(size=(4,)) > 0.5, uniform(rng, (4,)), uniform(rng, ())))]
 
 
+REQUIRED = {"add", "sub", "mul", "div", "pow", "maximum", "minimum", "where"}
+
 SPECS = [
     OpSpec("add", lambda a, b: a + b, np.add, _pairs(), broadcasts=True),
     OpSpec("add[alpha]", lambda a, b: mt.add(a, b, alpha=2.5), lambda a, b: a + 2.5 * b, _pairs()),

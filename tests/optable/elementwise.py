@@ -36,6 +36,10 @@ def sigmoid(x):
     return 1 / (1 + np.exp(-x))
 
 
+REQUIRED = {"neg", "abs", "sign", "exp", "log", "log1p", "expm1", "sqrt", "rsqrt",
+            "reciprocal", "square", "sin", "cos", "tanh", "sigmoid", "erf", "relu", "leaky_relu",
+            "elu", "gelu", "silu", "softplus", "clamp", "pow"}
+
 SPECS = [
     _unary("neg", np.negative),
     _unary("abs", np.abs, nonzero),
