@@ -256,6 +256,7 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None:
             self._retains_grad = True
+            self.grad_fn._has_hooks = True
 
     def register_hook(self, hook):
         """Call `hook(grad)` when this tensor's gradient is computed; a returned tensor
@@ -264,6 +265,8 @@ class Tensor:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self._hooks is None:
             self._hooks = {}
+        if self.grad_fn is not None:
+            self.grad_fn._has_hooks = True
         return _HookHandle(self._hooks, hook)
 
     def detach(self):

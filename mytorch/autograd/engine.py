@@ -164,7 +164,8 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
             fn = ready.pop()
             gouts = buffers.pop(fn, None)
             if gouts is not None:
-                _output_hooks(fn, gouts, create_graph, accumulate)
+                if fn._has_hooks:
+                    _output_hooks(fn, gouts, create_graph, accumulate)
                 if capture is not None:
                     for i, g in enumerate(gouts):
                         t = wanted.get((fn, i))
@@ -200,7 +201,7 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
 
 
 def _call_backward(fn, gouts):
-    if fn.__dict__.get("_materialize", True):
+    if fn._materialize and len(gouts) > 1:
         for i, g in enumerate(gouts):
             if g is None:
                 t = fn._outputs[i]()
@@ -220,7 +221,7 @@ def _send(fn, grads, buffers, leaves):
     for i, (e, g) in enumerate(zip(fn._edges, grads)):
         if e is None or g is None:
             continue
-        parent, nr, inp = e
+        parent, nr, inp, _ = e
         if not isinstance(g, Tensor):
             raise TypeError(f"function {fn.name()} returned a gradient of type "
                             f"{type(g).__name__} at index {i}; expected a Tensor or None")

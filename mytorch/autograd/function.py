@@ -45,6 +45,8 @@ import weakref
 from ..tensor import Tensor, _wrap
 from .grad_mode import _state
 
+_new = object.__new__
+
 _FALSES = tuple((False,) * n for n in range(16))
 
 
@@ -52,6 +54,15 @@ class Function:
     """Base class of every differentiable operation; an instance is one node of the graph."""
 
     is_view = False         # True: output 0 shares memory (and version counter) with input 0
+
+    # defaults that a node sets on itself only when they differ
+    output_device = None    # forward sets it when the result lives on another device
+    _to_save = ()
+    _saved = ()
+    _non_diff = ()
+    _materialize = True
+    _freed = False
+    _has_hooks = False      # an output tensor has hooks or retains its grad
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -85,12 +96,10 @@ class Function:
     @property
     def inputs(self):
         self._check_not_freed()
-        out = []
-        for a, v in zip(self._inputs, self._in_versions):
-            if v is not None:
-                self._check_version(a, v)
-            out.append(a)
-        return tuple(out)
+        for a, e in zip(self._inputs, self._edges):
+            if e is not None:
+                self._check_version(a, e[3])
+        return self._inputs
 
     @property
     def outputs(self):
@@ -120,11 +129,10 @@ class Function:
         arrays = []
         for a in args:
             if isinstance(a, Tensor):
-                d = a._device
                 if device is None:
-                    device = d
-                elif d is not device:
-                    _device_mismatch(cls, device, d)
+                    device = a._device
+                elif a._device is not device:
+                    _device_mismatch(cls, device, a._device)
                 if a._requires_grad:
                     track = True
                 arrays.append(a._data)
@@ -132,80 +140,75 @@ class Function:
                 arrays.append(a)
         if device is None:
             raise TypeError(f"{cls.__name__}.apply() needs at least one Tensor argument")
-        track = track and _state.enabled
-        ctx = cls.__new__(cls)
-        ctx.xp = xp = device.xp
+        ctx = _new(cls)
+        ctx.xp = device.xp
         ctx.device = device
-        ctx._to_save = ()
-        if track:
-            ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        if track and _state.enabled:
+            ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
             ctx._inputs = args
         else:
+            track = False
             ctx.needs_input_grad = _FALSES[len(args)] if len(args) < 16 else (False,) * len(args)
         out = cls.forward(ctx, *arrays, **kwargs)
 
-        out_device = ctx.__dict__.get("output_device", device)
-        array_type = out_device.backend.array_type
+        out_device = ctx.output_device or device
         if type(out) is not tuple:
             raw = out
-            if type(out) is not array_type:          # NumPy returns scalars for 0-d results
-                out = out_device.backend.xp.asarray(out)
+            if type(out) is not out_device.array_type:   # NumPy gives scalars for 0-d results
+                out = out_device.xp.asarray(out)
             t = _wrap(out, out_device)
             if cls.is_view:
                 _share_version(t, args[0])
-            if track and out.dtype.kind == "f" and not ctx.__dict__.get("_non_diff"):
-                ctx._link(args, arrays, (t,), (raw,))
+            if track and out.dtype.kind == "f" and not ctx._non_diff:
+                ctx._link(args, (t,), (raw,))
             return t
         outs = []
         for y in out:
-            if type(y) is not array_type:
-                y = out_device.backend.xp.asarray(y)
+            if type(y) is not out_device.array_type:
+                y = out_device.xp.asarray(y)
             outs.append(_wrap(y, out_device))
         if cls.is_view:
             _share_version(outs[0], args[0])
         if track:
-            ctx._link(args, arrays, outs, out)
+            ctx._link(args, outs, out)
         return tuple(outs)
 
-    def _link(self, args, arrays, outs, raw_outs):
-        """Record this call in the graph: edges to the inputs' nodes, saved values, outputs."""
+    def _link(self, args, outs, raw_outs):
+        """Record this call in the graph: edges to the inputs' nodes, saved values, outputs.
+
+        An edge is (node, output index, input tensor, input version) for an input that
+        requires grad (node None for a leaf), or None."""
         edges = []
-        versions = []
         for a in args:
-            if isinstance(a, Tensor):
-                versions.append(a._vc[0])
-                edges.append((a.grad_fn, a._output_nr, a) if a._requires_grad else None)
+            if isinstance(a, Tensor) and a._requires_grad:
+                edges.append((a.grad_fn, a._output_nr, a, a._vc[0]))
             else:
-                versions.append(None)
                 edges.append(None)
         self._edges = edges
-        self._in_versions = versions
-        non_diff = self.__dict__.get("_non_diff", ())
+        non_diff = self._non_diff
         refs = []
         for i, t in enumerate(outs):
             refs.append(weakref.ref(t))
-            if t._data.dtype.kind == "f" and not any(t._data is n for n in non_diff):
+            if t._data.dtype.kind == "f" and not (non_diff and any(t._data is n for n in non_diff)):
                 t._requires_grad = True
                 t.grad_fn = self
                 t._output_nr = i
         self._outputs = refs
         self._out_versions = [t._vc[0] for t in outs]
-        saved = []
-        for v in self._to_save:
-            saved.append(self._pack(v, args, arrays, outs, raw_outs))
-        self._saved = saved
-        del self._to_save
+        if self._to_save:
+            self._saved = [self._pack(v, args, outs, raw_outs) for v in self._to_save]
+            del self._to_save
 
-    def _pack(self, value, args, arrays, outs, raw_outs):
+    def _pack(self, value, args, outs, raw_outs):
         # (kind, payload, version): an input tensor, an output index, or a constant array
         if isinstance(value, Tensor):
             return ("input", value, value._vc[0])
+        for a in args:
+            if isinstance(a, Tensor) and value is a._data:
+                return ("input", a, a._vc[0])
         for i, (t, raw) in enumerate(zip(outs, raw_outs)):
             if value is t._data or value is raw:
                 return ("output", i, t._vc[0])
-        for a, arr in zip(args, arrays):
-            if value is arr and isinstance(a, Tensor):
-                return ("input", a, a._vc[0])
         return ("constant", value, None)
 
     def _unpack(self, entry):
@@ -239,7 +242,7 @@ class Function:
                 f"clone() the tensor first.")
 
     def _check_not_freed(self):
-        if self.__dict__.get("_freed"):
+        if self._freed:
             raise RuntimeError(
                 "Trying to backward through the graph a second time (or directly access saved "
                 "tensors after they have already been freed). Saved intermediate values of the "

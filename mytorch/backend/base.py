@@ -58,7 +58,7 @@ class device:
     Devices are interned, so the same device is always the same object.
     """
 
-    __slots__ = ("type", "index", "backend", "xp", "_str")
+    __slots__ = ("type", "index", "backend", "xp", "array_type", "_str")
     _cache = {}
 
     def __new__(cls, spec, index=None):
@@ -90,6 +90,8 @@ class device:
         if self is None:
             self = object.__new__(cls)
             self.type, self.index, self.backend, self.xp = kind, index, backend, backend.xp
+            self.array_type = backend.array_type      # read on every op: one attribute away
+            self.array_type = backend.array_type
             self._str = kind if index is None else f"{kind}:{index}"
             cls._cache[canon] = self
         cls._cache[key] = self

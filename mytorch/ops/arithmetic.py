@@ -88,9 +88,7 @@ def sub(input, other, *, alpha=1):
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` "
                            "operator instead.")
-    if not isinstance(a, Tensor):
-        return Add.apply(-b, a)
-    return Sub.apply(a, b)
+    return Sub.apply(a, b)          # a may be a number: forward computes `number - array`
 
 
 def mul(input, other):
@@ -120,9 +118,7 @@ def div(input, other, *, rounding_mode=None):
             a = cast(a, f) if isinstance(a, Tensor) else a
             b = cast(b, f) if isinstance(b, Tensor) else b
             break
-    if not isinstance(a, Tensor):
-        return Div.apply(_full_like(b, a), b)
-    return Div.apply(a, b)
+    return Div.apply(a, b)          # a may be a number: forward computes `number / array`
 
 
 def _full_like(t, value):

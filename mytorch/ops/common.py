@@ -72,6 +72,17 @@ def scalar_or_tensor(x, like, name):
 
 def promote(a, b, name):
     """Operands of a binary op with tensors cast to the PyTorch result dtype."""
+    # fast paths: same dtypes, or a Python number that cannot change a tensor's dtype
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            if a._data.dtype == b._data.dtype:
+                return a, b
+        elif (type(b) is float and a._data.dtype.kind == "f") or \
+                (type(b) is int and a._data.dtype.kind in "fiu"):
+            return a, b
+    elif isinstance(b, Tensor) and ((type(a) is float and b._data.dtype.kind == "f") or
+                                    (type(a) is int and b._data.dtype.kind in "fiu")):
+        return a, b
     a_t, b_t = isinstance(a, Tensor), isinstance(b, Tensor)
     if a_t and b_t:
         if a._data.dtype is b._data.dtype or a._data.dtype == b._data.dtype:

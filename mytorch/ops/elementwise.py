@@ -244,7 +244,23 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
+        return TanhBackward.apply(g, y)
+
+
+class TanhBackward(Function):
+    """The backward of tanh as one op, z = g·(1 − y²) (fewer steps per activation);
+    ∂z/∂g = 1 − y², ∂z/∂y = −2gy"""
+    @staticmethod
+    def forward(ctx, g, y):
+        ctx.save_for_backward(g, y)
         return g * (1 - y * y)
+
+    @staticmethod
+    def backward(ctx, gz):
+        g, y = ctx.saved_tensors
+        need_g, need_y = ctx.needs_input_grad
+        return (TanhBackward.apply(gz, y) if need_g else None), \
+            (gz * g * y * -2 if need_y else None)
 
 
 def tanh(input):
@@ -264,7 +280,22 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
+        return SigmoidBackward.apply(g, y)
+
+
+class SigmoidBackward(Function):
+    """The backward of sigmoid as one op, z = g·y(1 − y);  ∂z/∂g = y(1 − y), ∂z/∂y = g(1 − 2y)"""
+    @staticmethod
+    def forward(ctx, g, y):
+        ctx.save_for_backward(g, y)
         return g * y * (1 - y)
+
+    @staticmethod
+    def backward(ctx, gz):
+        g, y = ctx.saved_tensors
+        need_g, need_y = ctx.needs_input_grad
+        return (SigmoidBackward.apply(gz, y) if need_g else None), \
+            (gz * g * (1 - 2 * y) if need_y else None)
 
 
 def sigmoid(input):
@@ -289,17 +320,16 @@ def erf(input):
 
 
 class Relu(Function):
-    """y = max(x, 0);  ∂y/∂x = 1 where y > 0, else 0 (0 at x = 0, as in PyTorch)"""
+    """y = max(x, 0);  ∂y/∂x = 1 where x > 0, else 0 (0 at x = 0, as in PyTorch)"""
     @staticmethod
     def forward(ctx, x):
-        y = ctx.xp.maximum(x, 0)
-        ctx.save_for_backward(y)
-        return y
+        ctx.save_for_backward(x > 0)         # a constant mask: relu'' = 0
+        return ctx.xp.maximum(x, 0)
 
     @staticmethod
     def backward(ctx, g):
-        y, = ctx.saved_tensors
-        return g * (y > 0)
+        positive, = ctx.saved_tensors
+        return g * positive
 
 
 def relu(input):
