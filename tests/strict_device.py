@@ -116,6 +116,10 @@ class StrictArray:
         return None if self._a.base is None else StrictArray(self._a.base)
 
     def __getattr__(self, name):
+        if name.startswith("__array"):
+            # NumPy converts anything with __array_interface__ / __array_struct__; forwarding
+            # them from the inner array would let np.asarray(x) through, which CuPy refuses
+            raise AttributeError(name)
         attr = getattr(self._a, name)
         return _call(attr) if callable(attr) else _wrap(attr)
 

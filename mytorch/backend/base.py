@@ -91,7 +91,6 @@ class device:
             self = object.__new__(cls)
             self.type, self.index, self.backend, self.xp = kind, index, backend, backend.xp
             self.array_type = backend.array_type      # read on every op: one attribute away
-            self.array_type = backend.array_type
             self._str = kind if index is None else f"{kind}:{index}"
             cls._cache[canon] = self
         cls._cache[key] = self
