@@ -221,16 +221,16 @@ def _send(fn, grads, buffers, leaves):
     for i, (e, g) in enumerate(zip(fn._edges, grads)):
         if e is None or g is None:
             continue
-        parent, nr, inp, _ = e
+        parent, nr, leaf, _, shape, dtype = e
         if not isinstance(g, Tensor):
             raise TypeError(f"function {fn.name()} returned a gradient of type "
                             f"{type(g).__name__} at index {i}; expected a Tensor or None")
-        if g._data.shape != inp._data.shape:
-            g = _reduce_to(g, inp, fn, i)
-        if g._data.dtype != inp._data.dtype:
-            g = g.to(inp.dtype)
+        if g._data.shape != shape:
+            g = _reduce_to(g, shape, fn, i)
+        if g._data.dtype != dtype:
+            g = g.to(dtype)
         if parent is None:
-            _add_leaf(leaves, inp, g)
+            _add_leaf(leaves, leaf, g)
         else:
             buf = buffers.get(parent)
             if buf is None:
@@ -238,10 +238,9 @@ def _send(fn, grads, buffers, leaves):
             buf[nr] = g if buf[nr] is None else buf[nr] + g
 
 
-def _reduce_to(g, inp, fn, i):
+def _reduce_to(g, shape, fn, i):
     """Undo broadcasting: sum `g` over the dimensions that broadcasting added or stretched."""
     from ..ops import sum_to
-    shape = inp._data.shape
     gshape = g._data.shape
     lead = len(gshape) - len(shape)
     if lead < 0 or any(s != 1 and s != gs for s, gs in zip(shape, gshape[lead:])):

@@ -149,7 +149,12 @@ class Function:
         else:
             track = False
             ctx.needs_input_grad = _FALSES[len(args)] if len(args) < 16 else (False,) * len(args)
-        out = cls.forward(ctx, *arrays, **kwargs)
+        try:
+            out = cls.forward(ctx, *arrays, **kwargs)
+        except ValueError as exc:
+            if "broadcast" in str(exc):
+                _shape_mismatch(cls, args, exc)
+            raise
 
         out_device = ctx.output_device or device
         if type(out) is not tuple:
@@ -176,12 +181,16 @@ class Function:
     def _link(self, args, outs, raw_outs):
         """Record this call in the graph: edges to the inputs' nodes, saved values, outputs.
 
-        An edge is (node, output index, input tensor, input version) for an input that
-        requires grad (node None for a leaf), or None."""
+        An edge, for an input that requires grad, is (node, output index, leaf, version,
+        shape, dtype): the node that made the input, or for a leaf node None and the leaf
+        tensor itself (other inputs are not held, so no tensor ↔ node cycle can form). Inputs
+        that need no gradient have the edge None."""
         edges = []
         for a in args:
             if isinstance(a, Tensor) and a._requires_grad:
-                edges.append((a.grad_fn, a._output_nr, a, a._vc[0]))
+                fn = a.grad_fn
+                edges.append((fn, a._output_nr, a if fn is None else None, a._vc[0],
+                              a._data.shape, a._data.dtype))
             else:
                 edges.append(None)
         self._edges = edges
@@ -261,6 +270,21 @@ def _share_version(view, base):
     """`view` aliases `base`'s memory: one version counter for both, as in PyTorch."""
     view._vc = base._vc
     view._base = base._base if base._base is not None else base
+
+
+def _shape_mismatch(cls, args, exc):
+    """The array library refused to broadcast: say so in PyTorch's words, naming the shapes."""
+    shapes = [tuple(a._data.shape) for a in args if isinstance(a, Tensor)]
+    detail = ""
+    if len(shapes) == 2:
+        a, b = shapes
+        for k in range(1, min(len(a), len(b)) + 1):
+            if a[-k] != b[-k] and a[-k] != 1 and b[-k] != 1:
+                detail = (f"The size of tensor a ({a[-k]}) must match the size of tensor b "
+                          f"({b[-k]}) at non-singleton dimension {max(len(a), len(b)) - k}: ")
+                break
+    raise RuntimeError(f"{detail}shapes {' and '.join(str(list(s)) for s in shapes)} cannot be "
+                       f"broadcast together (in {cls.__name__.lower()})") from exc
 
 
 def _device_mismatch(cls, a, b):

@@ -16,9 +16,9 @@ import weakref
 from . import arithmetic, elementwise, indexing
 from .common import require_tensor
 from .. import dtypes
-from ..autograd.grad_mode import _state
+from ..autograd.grad_mode import _state, no_grad
 from ..random import generator_for
-from ..tensor import Tensor
+from ..tensor import Tensor, _wrap
 
 _TORCH_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int64": "Long",
                 "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
@@ -61,6 +61,12 @@ def _commit(self, out):
         self._requires_grad = True
         fn._outputs[out._output_nr] = weakref.ref(self)
         fn._out_versions[out._output_nr] = self._vc[0]
+        # the node's references to self's old value become a detached alias: it shares the
+        # version counter (so using the old value raises), and no self <-> node cycle forms
+        alias = _wrap(self._data, self._device)
+        alias._vc = self._vc
+        fn._inputs = tuple(alias if a is self else a for a in fn._inputs)
+        fn._saved = [(kind, alias if obj is self else obj, v) for kind, obj, v in fn._saved]
     return self
 
 
@@ -70,21 +76,12 @@ def _inplace(self, op, *args, **kwargs):
     if _recording(self, *args):
         _check_writable(self)
         return _commit(self, op(self, *args, **kwargs))
-    with _no_grad():
+    with no_grad():
         out = op(self, *args, **kwargs)
     _check_cast(self, out.dtype)
     self._data[...] = out._data
     self._vc[0] += 1
     return self
-
-
-class _no_grad:
-    def __enter__(self):
-        self.prev = _state.enabled
-        _state.enabled = False
-
-    def __exit__(self, *exc):
-        _state.enabled = self.prev
 
 
 def _fast(self, other, ufunc, name):
