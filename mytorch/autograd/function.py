@@ -32,7 +32,9 @@ What `ctx` offers:
                             that it was not changed in place since; other arrays (masks,
                             intermediates) are saved as constants.
     ctx.saved_tensors       those values as Tensors, in order
-    ctx.inputs, ctx.outputs the input and output Tensors (version-checked on access)
+    ctx.inputs, ctx.outputs the input and output Tensors (version-checked on access). Nodes
+                            hold outputs weakly (no cycles): an output that backward needs
+                            must be saved with save_for_backward, which keeps its array
     ctx.mark_non_differentiable(*arrays)   outputs that never carry a gradient (indices)
     ctx.set_materialize_grads(False)       let backward see None instead of zeros for
                             outputs that received no gradient
@@ -217,27 +219,42 @@ class Function:
                 return ("input", a, a._vc[0])
         for i, (t, raw) in enumerate(zip(outs, raw_outs)):
             if value is t._data or value is raw:
-                return ("output", i, t._vc[0])
+                # the array and version box, not the tensor (which points back at this node)
+                return ("output", i, (t._data, t._vc, t._vc[0]))
         return ("constant", value, None)
 
     def _unpack(self, entry):
-        kind, payload, version = entry
+        kind, payload, version = entry      # for an output: (index, (array, vc, version))
         if kind == "input":
             self._check_version(payload, version)
             return payload
         if kind == "output":
-            return self._output(payload)
+            return self._saved_output(payload, *version)
         if payload is None or isinstance(payload, (int, float, bool)):
             return payload
         if not isinstance(payload, self.device.backend.array_type):
             payload = self.xp.asarray(payload)       # a NumPy scalar from a 0-d computation
         return _wrap(payload, self.device)
 
+    def _saved_output(self, i, array, vc, version):
+        """A saved output: the live tensor if it still exists, else an equivalent one rebuilt
+        from the saved array (same graph position), so double backward works after the
+        original tensor is gone (PyTorch's SavedVariable does the same)."""
+        t = self._outputs[i]()
+        if t is None or t._data is not array:
+            t = _wrap(array, self.device, True)
+            t._vc = vc
+            t.grad_fn = self
+            t._output_nr = i
+        self._check_version(t, version)
+        return t
+
     def _output(self, i):
         t = self._outputs[i]()
         if t is None:
-            raise RuntimeError(f"{self.name()}: output {i} was garbage-collected before backward "
-                               "needed it")
+            raise RuntimeError(f"{self.name()}: output {i} no longer exists; a Function whose "
+                               "backward needs its output must save it in forward with "
+                               "ctx.save_for_backward(y)")
         self._check_version(t, self._out_versions[i])
         return t
 

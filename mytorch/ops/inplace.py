@@ -66,8 +66,17 @@ def _commit(self, out):
         alias = _wrap(self._data, self._device)
         alias._vc = self._vc
         fn._inputs = tuple(alias if a is self else a for a in fn._inputs)
-        fn._saved = [(kind, alias if obj is self else obj, v) for kind, obj, v in fn._saved]
+        fn._saved = [_rebind_saved(entry, self, alias, out._output_nr) for entry in fn._saved]
     return self
+
+
+def _rebind_saved(entry, self, alias, nr):
+    kind, obj, version = entry
+    if kind == "output" and obj == nr:              # the saved result now lives in self
+        return (kind, obj, (self._data, self._vc, self._vc[0]))
+    if kind == "input" and obj is self:
+        return (kind, alias, version)
+    return entry
 
 
 def _inplace(self, op, *args, **kwargs):

@@ -84,7 +84,7 @@ class Var(Function):
         n = 1
         for d in dims:
             n *= x.shape[d]
-        ctx.denominator = max(n - correction, 0)
+        ctx.denominator = n - correction if n > correction else 0   # `max` is ours here
         ctx.save_for_backward(x)
         return ctx.xp.var(x, axis=dims, ddof=correction, keepdims=keepdim)
 
@@ -114,23 +114,31 @@ def std(input, dim=None, *, correction=1, keepdim=False, unbiased=None):
 
 
 class Prod(Function):
-    """y = Π x over dims;  ∂y/∂xᵢ = Π_{j≠i} xⱼ, computed without dividing by zeros"""
+    """y = Π x over dims;  ∂y/∂xᵢ = Π_{j≠i} xⱼ, computed without dividing by zeros.
+
+    Where xᵢ ≠ 0 the product of the others is y/xᵢ. Where xᵢ = 0 it is the product p of the
+    non-zero entries when xᵢ is the slice's only zero, p·xₖ when xₖ is the one other zero, and 0
+    when there are more. Each case is written with ops on x itself (xₖ as the sum of the zero
+    entries minus xᵢ), so the gradient has the right derivative too (double backward)."""
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, x.shape
-        ctx.save_for_backward(x)
-        return ctx.xp.prod(x, axis=dims, keepdims=keepdim)
+        y = ctx.xp.prod(x, axis=dims, keepdims=keepdim)
+        ctx.save_for_backward(x, y)
+        return y
 
     @staticmethod
     def backward(ctx, g):
-        x, = ctx.saved_tensors
+        x, y = ctx.saved_tensors
         dims = ctx.dims
         is_zero = x == 0
         nonzero = where(is_zero, 1.0, x)
         p = prod(nonzero, dims, keepdim=True)              # product of the non-zero entries
         zeros = sum(is_zero, dims, keepdim=True)
-        # no zero: p/xᵢ; one zero: p at that zero, 0 elsewhere; more: 0 everywhere
-        others = where(is_zero, where(zeros == 1, p, 0.0), where(zeros == 0, p / nonzero, 0.0))
+        other_zero = sum(where(is_zero, x, 0.0), dims, keepdim=True) - x
+        at_zero = p * where(zeros == 1, 1.0, where(zeros == 2, other_zero, 0.0))
+        y = _unreduce(y, ctx.shape, dims, ctx.keepdim)
+        others = where(is_zero, at_zero, y / nonzero)
         return _unreduce(g, ctx.shape, dims, ctx.keepdim) * others, None, None
 
 
@@ -256,13 +264,13 @@ class LogSumExp(Function):
         m = xp.amax(x, axis=dims, keepdims=True) if x.size else xp.zeros(reduced_shape(x.shape, dims), x.dtype)
         m = xp.where(xp.isfinite(m), m, 0)
         y = xp.log(xp.sum(xp.exp(x - m), axis=dims, keepdims=True)) + m
-        ctx.save_for_backward(x)
-        return y if keepdim else xp.squeeze(y, axis=dims)
+        y = y if keepdim else xp.squeeze(y, axis=dims)
+        ctx.save_for_backward(x, y)
+        return y
 
     @staticmethod
     def backward(ctx, g):
-        x, = ctx.saved_tensors
-        y, = ctx.outputs
+        x, y = ctx.saved_tensors
         y = _unreduce(y, ctx.shape, ctx.dims, ctx.keepdim)
         return _unreduce(g, ctx.shape, ctx.dims, ctx.keepdim) * exp(x - y), None, None
 
@@ -345,15 +353,16 @@ class Norm(Function):
     def forward(ctx, x, p, dims, keepdim):
         xp = ctx.xp
         ctx.p, ctx.dims, ctx.keepdim, ctx.shape = p, dims, keepdim, x.shape
-        ctx.save_for_backward(x)
         if p == 2:
-            return xp.sqrt(xp.sum(x * x, axis=dims, keepdims=keepdim))
-        return xp.sum(xp.abs(x) ** p, axis=dims, keepdims=keepdim) ** (1.0 / p)
+            y = xp.sqrt(xp.sum(x * x, axis=dims, keepdims=keepdim))
+        else:
+            y = xp.sum(xp.abs(x) ** p, axis=dims, keepdims=keepdim) ** (1.0 / p)
+        ctx.save_for_backward(x, y)
+        return y
 
     @staticmethod
     def backward(ctx, g):
-        x, = ctx.saved_tensors
-        y, = ctx.outputs
+        x, y = ctx.saved_tensors
         p = ctx.p
         y = _unreduce(y, ctx.shape, ctx.dims, ctx.keepdim)
         g = _unreduce(g, ctx.shape, ctx.dims, ctx.keepdim)
