@@ -1,9 +1,10 @@
 """PyTorch-like text for tensors: `tensor([[1.0000, 2.5000], ...], requires_grad=True)`.
 
 Host-side only: works on the NumPy copy of a tensor's data. Floats use 4 decimals, switch to
-scientific notation when the magnitudes span more than 1000× (or exceed 1e8, or fall under 1e-4),
-and print as `1.` when every value is a whole number; all elements share one width. Tensors with
-more than 1000 elements are summarized with `...`, three items at each edge.
+scientific notation when the non-zero magnitudes span more than 1000× or exceed 1e8 (or, unless
+all are whole numbers, fall under 1e-4), and print as `1.` when every value is a whole number;
+all elements share one width. Tensors with more than 1000 elements are summarized with `...`,
+three items at each edge.
 """
 import numpy as np
 
@@ -26,10 +27,11 @@ class _Formatter:
             self.int_mode = bool(np.all(finite == np.ceil(finite)))
             if nonzero.size:
                 big, small = nonzero.max(), nonzero.min()
-                if self.int_mode:
-                    self.sci = big > 1e8
-                else:
-                    self.sci = big / small > 1000.0 or big > 1e8 or small < 1e-4
+                self.sci = big / small > 1000.0 or big > 1e8 or (not self.int_mode and small < 1e-4)
+        # as PyTorch: a float column is as wide as its widest finite non-zero value (nan, inf and
+        # 0 take their own width); integers and bools as their widest value
+        if self.kind == "f":
+            values = values[np.isfinite(values) & (values != 0)]
         self.width = max((len(self._plain(v)) for v in values.ravel()), default=1)
 
     def _plain(self, v):
@@ -66,7 +68,7 @@ def _rows(a, fmt, indent, summarize):
     if summarize and n > 2 * EDGEITEMS:
         show = list(range(EDGEITEMS)) + [None] + list(range(n - EDGEITEMS, n))
     if a.ndim == 1:
-        items = ["..." if i is None else fmt(a[i]) for i in show]
+        items = [" ..." if i is None else fmt(a[i]) for i in show]
         per_line = max(1, (LINEWIDTH - indent) // (fmt.width + 2))
         lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
         return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
@@ -95,7 +97,8 @@ def tensor_repr(t, host):
             suffix.append(f"size={tuple(host.shape)}")
     else:
         body = format_array(host, len(prefix))
-    if t.dtype not in (get_default_dtype(), int64, bool_) or (host.size == 0 and t.dtype is int64):
+    if t.dtype not in (get_default_dtype(), int64, bool_) or \
+            (host.size == 0 and t.dtype is not get_default_dtype()):
         suffix.append(f"dtype={t.dtype}")
     if t.grad_fn is not None:
         suffix.append(f"grad_fn=<{t.grad_fn.name()}>")

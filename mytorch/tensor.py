@@ -207,7 +207,7 @@ class Tensor:
     def __format__(self, spec):
         if self._data.ndim == 0:
             return format(self.item(), spec)
-        return format(repr(self), spec)
+        return object.__format__(self, spec)      # str(self); a format spec is a TypeError
 
     def __len__(self):
         if self._data.ndim == 0:
@@ -220,10 +220,7 @@ class Tensor:
         return (self[i] for i in range(self._data.shape[0]))
 
     def __array__(self, dtype=None, copy=None):
-        if self._requires_grad:
-            raise RuntimeError("Can't call numpy() on Tensor that requires grad. "
-                               "Use tensor.detach().numpy() instead.")
-        a = self._host()
+        a = self.numpy()        # refuses, as PyTorch, tensors that require grad or live off the cpu
         return a.astype(dtype) if dtype is not None else a
 
     def __repr__(self):

@@ -142,7 +142,7 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
     leaves = {}                  # id(leaf) -> [leaf, gradient]
     for t, g in zip(roots, root_grads):
         if t.grad_fn is None:
-            _add_leaf(leaves, t, g)
+            _add_leaf(leaves, t, g, create_graph)
         else:
             buf = buffers.setdefault(t.grad_fn, [None] * len(t.grad_fn._outputs))
             buf[t._output_nr] = g if buf[t._output_nr] is None else buf[t._output_nr] + g
@@ -173,7 +173,7 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
                             captured[id(t)] = g
             if gouts is not None and (needed is None or fn in needed):
                 grads = _call_backward(fn, gouts)
-                _send(fn, grads, buffers, leaves)
+                _send(fn, grads, buffers, leaves, create_graph)
             for e in fn._edges:
                 if e is not None and e[0] is not None:
                     parent = e[0]
@@ -183,16 +183,18 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
             if not retain_graph:
                 fn._release()
 
-        for leaf, g in leaves.values():
+        for leaf, g, fresh in leaves.values():
             if leaf._hooks:
-                g = _run_hooks(leaf._hooks, g)
+                hooked = _run_hooks(leaf._hooks, g)
+                fresh = fresh and hooked is g
+                g = hooked
             if capture is not None:
                 if id(leaf) in targets:
                     captured[id(leaf)] = g
                     if accumulate:
                         _accumulate(leaf, g, create_graph)
             elif accumulate:
-                _accumulate(leaf, g, create_graph)
+                _accumulate(leaf, g, create_graph, fresh)
     finally:
         _state.enabled = prev_mode
     if capture is not None:
@@ -216,7 +218,7 @@ def _call_backward(fn, gouts):
     return grads
 
 
-def _send(fn, grads, buffers, leaves):
+def _send(fn, grads, buffers, leaves, create_graph):
     """Route each input gradient, reduced to its input's shape and dtype, to where it goes."""
     for i, (e, g) in enumerate(zip(fn._edges, grads)):
         if e is None or g is None:
@@ -230,12 +232,19 @@ def _send(fn, grads, buffers, leaves):
         if g._data.dtype != dtype:
             g = g.to(dtype)
         if parent is None:
-            _add_leaf(leaves, leaf, g)
+            _add_leaf(leaves, leaf, g, create_graph)
         else:
             buf = buffers.get(parent)
             if buf is None:
                 buf = buffers[parent] = [None] * len(parent._outputs)
-            buf[nr] = g if buf[nr] is None else buf[nr] + g
+            buf[nr] = g if buf[nr] is None else _sum(buf[nr], g, create_graph)
+
+
+def _sum(a, b, create_graph):
+    """a + b for two gradients of one shape: a recorded op only when building a graph."""
+    if create_graph:
+        return a + b
+    return _wrap(a._data + b._data, a._device)
 
 
 def _reduce_to(g, shape, fn, i):
@@ -249,12 +258,14 @@ def _reduce_to(g, shape, fn, i):
     return sum_to(g, shape)
 
 
-def _add_leaf(leaves, t, g):
+def _add_leaf(leaves, t, g, create_graph):
+    """Collect a leaf's gradient: [leaf, gradient, whether the engine made that array]."""
     entry = leaves.get(id(t))
     if entry is None:
-        leaves[id(t)] = [t, g]
+        leaves[id(t)] = [t, g, False]
     else:
-        entry[1] = entry[1] + g
+        entry[1] = _sum(entry[1], g, create_graph)
+        entry[2] = True
 
 
 def _output_hooks(fn, gouts, create_graph, accumulate):
@@ -277,10 +288,13 @@ def _run_hooks(hooks, g):
     return g
 
 
-def _accumulate(t, g, create_graph):
-    """`t.grad += g`: a fresh tensor the first time (never an alias of `g`), in place after."""
+def _accumulate(t, g, create_graph, fresh=False):
+    """`t.grad += g`. The first time, `t.grad` gets a tensor of its own: `g` itself when the
+    engine just made it (`fresh`: a sum of gradients), else a copy, since `g` may be shared
+    (Add's backward hands one gradient to both inputs; a root or hook gradient is the user's).
+    After that, in place."""
     if t.grad is None:
-        t.grad = g if create_graph else _wrap(g._data.copy(), g._device)
+        t.grad = g if create_graph or fresh else _wrap(g._data.copy(), g._device)
     elif create_graph or t.grad.grad_fn is not None:
         t.grad = t.grad + g
     else:

@@ -92,8 +92,9 @@ class Function:
 
     @property
     def saved_tensors(self):
-        self._check_not_freed()
-        return tuple(self._unpack(entry) for entry in self._saved)
+        if self._freed:
+            self._check_not_freed()
+        return tuple([self._unpack(entry) for entry in self._saved])
 
     @property
     def inputs(self):

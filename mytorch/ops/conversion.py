@@ -34,10 +34,21 @@ class ToDevice(Function):
 
 
 class Clone(Function):
-    """y = a copy of x;  ∂y/∂x = 1"""
+    """y = a copy of x (keeping its memory layout, as PyTorch's clone);  ∂y/∂x = 1"""
     @staticmethod
     def forward(ctx, x):
         return ctx.xp.array(x, copy=True)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+class Contiguous(Function):
+    """y = a row-major copy of x;  ∂y/∂x = 1"""
+    @staticmethod
+    def forward(ctx, x):
+        return ctx.xp.array(x, copy=True, order="C")
 
     @staticmethod
     def backward(ctx, g):
@@ -52,7 +63,7 @@ def contiguous(input):
     """`input` itself when its memory is already in row-major order, else a row-major copy."""
     if input._data.flags.c_contiguous:
         return input
-    return Clone.apply(input)
+    return Contiguous.apply(input)
 
 
 def detach(input):

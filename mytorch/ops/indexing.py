@@ -64,7 +64,38 @@ def backend_index(index, t):
         part, is_basic = _index_part(i, t)
         out.append(part)
         basic = basic and is_basic
+    _check_bounds(out, t._data.shape)
     return tuple(out), basic
+
+
+def _consumes(part):
+    """How many dimensions of the indexed array one index component addresses."""
+    if part is None or part is Ellipsis or isinstance(part, bool):
+        return 0
+    return part.ndim if getattr(part, "dtype", None) is not None and part.dtype.kind == "b" else 1
+
+
+def _check_bounds(parts, shape):
+    """IndexError for an integer (or integer array) outside its dimension, as PyTorch; CuPy
+    would silently wrap an out-of-range index array instead of raising."""
+    dim = 0
+    for part in parts:
+        if part is Ellipsis:
+            dim += len(shape) - sum(_consumes(p) for p in parts)
+            continue
+        step = _consumes(part)
+        if step == 1 and dim < len(shape) and not isinstance(part, slice):
+            n = shape[dim]
+            if isinstance(part, int):
+                lo = hi = part
+            elif part.size:
+                lo, hi = int(part.min()), int(part.max())
+            else:
+                lo = hi = 0
+            if hi >= n or lo < -n:
+                raise IndexError(f"index {hi if hi >= n else lo} is out of bounds for dimension "
+                                 f"{dim} with size {n}")
+        dim += step
 
 
 class BasicIndex(Function):
@@ -160,6 +191,9 @@ def index_select(input, dim, index):
         index = index.reshape(1)
     if index._device is not input._device:
         index = index.to(input._device)
+    n = input.shape[d] if input.ndim else 1
+    if index._data.size and (int(index._data.min()) < 0 or int(index._data.max()) >= n):
+        raise IndexError(f"index_select(): index out of range in self (dimension {d} has size {n})")
     return AdvancedIndex.apply(input, (slice(None),) * d + (index._data,))
 
 
@@ -183,6 +217,12 @@ def _check_index(input, dim, index, name, src=None):
                                    f"{list(index.shape)} to be smaller than src {list(src.shape)}")
     if index._device is not input._device:
         index = index.to(input._device)
+    if index._data.size:
+        n = input.shape[d] if input.ndim else 1
+        lo, hi = int(index._data.min()), int(index._data.max())
+        if lo < 0 or hi >= n:
+            raise RuntimeError(f"{name}(): index {lo if lo < 0 else hi} is out of bounds for "
+                               f"dimension {d} with size {n}")
     return d, index
 
 
@@ -232,7 +272,7 @@ class ScatterAdd(Function):
     ∂L/∂x = g, ∂L/∂src = gather(g, dim, index)"""
     @staticmethod
     def forward(ctx, x, index, src, dim):
-        ctx.dim = dim
+        ctx.dim, ctx.src_shape = dim, src.shape
         ctx.save_for_backward(index)
         y = x.copy()
         where = _along(ctx.xp, index, dim)
@@ -242,8 +282,17 @@ class ScatterAdd(Function):
     @staticmethod
     def backward(ctx, g):
         index, = ctx.saved_tensors
-        gsrc = Gather.apply(g, index, ctx.dim) if ctx.needs_input_grad[2] else None
+        gsrc = _read_src(g, index, ctx.dim, ctx.src_shape) if ctx.needs_input_grad[2] else None
         return g, None, gsrc, None
+
+
+def _read_src(g, index, dim, src_shape):
+    """∂L/∂src of a scatter: g gathered at `index`, placed in the corner of src's shape that
+    `index` covers (src may be larger than index; the rest of src was never read)."""
+    gsrc = Gather.apply(g, index, dim)
+    if tuple(gsrc.shape) == tuple(src_shape):
+        return gsrc
+    return IndexInto.apply(gsrc, src_shape, tuple(slice(0, n) for n in gsrc.shape), False)
 
 
 def scatter_add(input, dim, index, src):
@@ -257,7 +306,7 @@ class Scatter(Function):
     ∂L/∂x = g with zeros where written, ∂L/∂src = gather(g, dim, index)"""
     @staticmethod
     def forward(ctx, x, index, src, dim):
-        ctx.dim = dim
+        ctx.dim, ctx.src_shape = dim, getattr(src, "shape", ())
         ctx.save_for_backward(index)
         y = x.copy()
         where = _along(ctx.xp, index, dim)
@@ -269,8 +318,8 @@ class Scatter(Function):
     def backward(ctx, g):
         index, = ctx.saved_tensors
         gx = Scatter.apply(g, index, 0.0, ctx.dim) if ctx.needs_input_grad[0] else None
-        need_src = len(ctx.needs_input_grad) > 2 and ctx.needs_input_grad[2]
-        return gx, None, (Gather.apply(g, index, ctx.dim) if need_src else None), None
+        gsrc = _read_src(g, index, ctx.dim, ctx.src_shape) if ctx.needs_input_grad[2] else None
+        return gx, None, gsrc, None
 
 
 def scatter(input, dim, index, src=None, *, value=None, reduce=None):

@@ -65,12 +65,16 @@ def matmul(input, other):
 
 
 def mm(input, mat2):
+    require_tensor(input, "mm")
+    require_tensor(mat2, "mm", "mat2")
     if input.ndim != 2 or mat2.ndim != 2:
         raise RuntimeError(f"mm: expected 2-D tensors, got {input.ndim}-D and {mat2.ndim}-D")
     return matmul(input, mat2)
 
 
 def bmm(input, mat2):
+    require_tensor(input, "bmm")
+    require_tensor(mat2, "bmm", "mat2")
     if input.ndim != 3 or mat2.ndim != 3:
         raise RuntimeError(f"bmm: expected 3-D tensors, got {input.ndim}-D and {mat2.ndim}-D")
     if input.shape[0] != mat2.shape[0]:
@@ -80,6 +84,8 @@ def bmm(input, mat2):
 
 def dot(input, other):
     """Σ aᵢbᵢ of two 1-d tensors of the same length."""
+    require_tensor(input, "dot")
+    require_tensor(other, "dot", "other")
     if input.ndim != 1 or other.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input.ndim}D and {other.ndim}D tensors")
     if input.shape[0] != other.shape[0]:
@@ -91,6 +97,8 @@ def dot(input, other):
 
 def outer(input, vec2):
     """aᵢbⱼ for 1-d a and b."""
+    require_tensor(input, "outer")
+    require_tensor(vec2, "outer", "vec2")
     if input.ndim != 1 or vec2.ndim != 1:
         raise RuntimeError(f"outer: expected 1-D tensors, got {input.ndim}-D and {vec2.ndim}-D")
     return unsqueeze(input, 1) * unsqueeze(vec2, 0)
@@ -101,38 +109,71 @@ ger = outer
 
 class Einsum(Function):
     """y = einsum(equation, *operands);  ∂L/∂operandᵢ = einsum of g with the other operands,
-    with operandᵢ's subscripts as the output (letters that appear nowhere else are summed
-    away in the forward pass, so their gradient is broadcast back)"""
+    with operandᵢ's subscripts as the output. Three corrections follow: letters that appear
+    nowhere else were summed away in the forward pass, and size-1 letters were broadcast, so
+    their gradient comes back with size 1 and is expanded; a repeated letter ('ii', a
+    diagonal) gets its gradient on the diagonal, zeros elsewhere: einsum('i,ij->ij', g, I)."""
     @staticmethod
     def forward(ctx, *operands, inputs, output):
         ctx.subs, ctx.output = inputs, output
         ctx.shapes = [x.shape for x in operands]
         ctx.save_for_backward(*operands)
         eq = ",".join(inputs) + "->" + output
-        return ctx.xp.einsum(eq, *operands, optimize=len(operands) > 2)
+        y = ctx.xp.einsum(eq, *operands, optimize=len(operands) > 2)
+        # one operand: NumPy may return a view of it ('ij->ji', 'ii->i'); the result must not
+        # share memory with the input, or an in-place op on it would change the input unseen
+        return y.copy() if len(operands) == 1 else y
 
     @staticmethod
     def backward(ctx, g):
         ops = ctx.saved_tensors
+        unused = [c for c in string.ascii_letters
+                  if c not in ctx.output and not any(c in s for s in ctx.subs)]
         grads = []
         for i, (need, sub) in enumerate(zip(ctx.needs_input_grad, ctx.subs)):
             if not need:
                 grads.append(None)
                 continue
-            if len(set(sub)) != len(sub):
-                raise NotImplementedError(f"einsum backward: repeated subscripts in '{sub}' "
-                                          "(diagonals) are not supported")
             others = [s for j, s in enumerate(ctx.subs) if j != i]
-            present = set(ctx.output).union(*others) if others else set(ctx.output)
-            kept = "".join(c for c in sub if c in present)
+            present = set(ctx.output).union(*others)
+            shape = ctx.shapes[i]
+            size = {}
+            for c, n in zip(sub, shape):
+                size.setdefault(c, n)
+            letters = "".join(dict.fromkeys(sub))           # each letter once, in order
+            kept = "".join(c for c in letters if c in present)
             grad = Einsum.apply(g, *[x for j, x in enumerate(ops) if j != i],
                                 inputs=[ctx.output] + others, output=kept)
-            if kept != sub:                      # letters summed only from this operand
-                shape = ctx.shapes[i]
-                grad = reshape(grad, tuple(shape[k] if c in present else 1
-                                           for k, c in enumerate(sub))).expand(shape)
+            sizes = dict(zip(kept, grad.shape))
+            view = tuple(sizes[c] if c in present else 1 for c in letters)
+            target = tuple(size[c] if v == 1 else v for c, v in zip(letters, view))
+            if view != tuple(grad.shape):
+                grad = reshape(grad, view)
+            if target != view:
+                grad = grad.expand(target)
+            if letters != sub:
+                grad = _onto_diagonal(grad, letters, sub, size, unused)
             grads.append(grad)
         return tuple(grads)
+
+
+def _onto_diagonal(grad, letters, sub, size, unused):
+    """The gradient of an operand with repeated subscripts: `grad` (subscripts `letters`, each
+    once) placed on the diagonals that `sub` names, through identity matrices."""
+    from ..tensor import _wrap
+    xp, device = grad._device.xp, grad._device
+    seen, out, eye_subs, eyes = set(), [], [], []
+    fresh = iter(unused)
+    for c in sub:
+        if c in seen:
+            f = next(fresh)
+            out.append(f)
+            eye_subs.append(c + f)
+            eyes.append(_wrap(xp.eye(size[c], dtype=grad._data.dtype), device))
+        else:
+            seen.add(c)
+            out.append(c)
+    return Einsum.apply(grad, *eyes, inputs=[letters] + eye_subs, output="".join(out))
 
 
 def einsum(equation, *operands):
@@ -160,6 +201,15 @@ def einsum(equation, *operands):
                                f"does not match the number of dimensions ({x.ndim}) for operand "
                                f"{len(full)}")
         full.append(s)
+    sizes = {}
+    for k, (s, x) in enumerate(zip(full, operands)):
+        for c, n in zip(s, x.shape):
+            seen = sizes.setdefault(c, n)
+            if n != seen and 1 not in (n, seen):
+                raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {k} which "
+                                   f"does not broadcast with previously seen size {seen}")
+            if seen == 1:
+                sizes[c] = n
     if arrow:
         out = rhs.replace("...", fill)
     else:

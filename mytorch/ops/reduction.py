@@ -59,11 +59,14 @@ class Mean(Function):
         for d in dims:
             n *= x.shape[d]
         ctx.n = n
+        if n == 0:                  # the mean of nothing is nan, quietly (NumPy would warn)
+            return ctx.xp.sum(x, axis=dims, keepdims=keepdim) * float("nan")
         return ctx.xp.mean(x, axis=dims, keepdims=keepdim)
 
     @staticmethod
     def backward(ctx, g):
-        return _unreduce(g / ctx.n, ctx.shape, ctx.dims, ctx.keepdim), None, None
+        scale = 1.0 / ctx.n if ctx.n else 0.0        # n = 0: the input, and its gradient, is empty
+        return _unreduce(g * scale, ctx.shape, ctx.dims, ctx.keepdim), None, None
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
@@ -93,7 +96,7 @@ class Var(Function):
         x, = ctx.saved_tensors
         centered = x - mean(x, ctx.dims, keepdim=True)
         g = _unreduce(g, ctx.shape, ctx.dims, ctx.keepdim)
-        return g * centered * (2.0 / ctx.denominator if ctx.denominator else float("inf")), \
+        return g * centered * (2.0 / ctx.denominator if ctx.denominator else float("nan")), \
             None, None, None
 
 
@@ -104,7 +107,10 @@ def _correction(correction, unbiased):
 
 
 def var(input, dim=None, *, correction=1, keepdim=False, unbiased=None):
-    x = floating(input, "var")
+    x = require_tensor(input, "var")
+    if x._data.dtype.kind != "f":
+        raise RuntimeError(f"std and var only support floating point and complex dtypes, got "
+                           f"{x.dtype}")
     return Var.apply(x, normalize_dims(dim, x.ndim), _correction(correction, unbiased), keepdim)
 
 
@@ -173,21 +179,23 @@ def _check_nonempty(x, dims, name):
         if x.shape[d] == 0:
             raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
     if not dims and x.numel() == 0:
-        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() "
+                           "== 0. Specify the reduction dim with the 'dim' argument.")
+
+
+def _amax(input, dim, keepdim, smallest, name):
+    require_tensor(input, name)
+    dims = normalize_dims(dim, input.ndim)
+    _check_nonempty(input, dims, name)
+    return Amax.apply(input, dims, keepdim, smallest)
 
 
 def amax(input, dim=(), keepdim=False):
-    require_tensor(input, "amax")
-    dims = normalize_dims(dim, input.ndim)
-    _check_nonempty(input, dims, "amax")
-    return Amax.apply(input, dims, keepdim, False)
+    return _amax(input, dim, keepdim, False, "amax")
 
 
 def amin(input, dim=(), keepdim=False):
-    require_tensor(input, "amin")
-    dims = normalize_dims(dim, input.ndim)
-    _check_nonempty(input, dims, "amin")
-    return Amax.apply(input, dims, keepdim, True)
+    return _amax(input, dim, keepdim, True, "amin")
 
 
 class _ArgReduce(Function):
@@ -230,13 +238,16 @@ def _max_or_min(input, dim, keepdim, other, smallest):
     from ..tensor import Tensor
     name = "min" if smallest else "max"
     require_tensor(input, name)
-    if isinstance(dim, Tensor):              # max(a, b): the elementwise form
-        return (minimum if smallest else maximum)(input, dim)
+    if isinstance(dim, Tensor) or other is not None:     # max(a, b): the elementwise form
+        return (minimum if smallest else maximum)(input, dim if other is None else other)
     if dim is None:
-        return (amin if smallest else amax)(input)
+        if input.numel() == 0:
+            _check_nonempty(input, (), name)
+        return _amax(input, (), False, smallest, name)
     d = normalize_dim(dim, input.ndim)
     if input.ndim == 0:
-        return _ValuesIndices(input, _ArgReduce.apply(input, None, False, smallest))
+        return _ValuesIndices(input.clone(), _ArgReduce.apply(input, None, False, smallest))
+    _check_nonempty(input, (d,), name)
     indices = _ArgReduce.apply(input, d, True, smallest)
     values = gather(input, d, indices)
     if not keepdim:
@@ -263,7 +274,9 @@ class LogSumExp(Function):
         ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, x.shape
         m = xp.amax(x, axis=dims, keepdims=True) if x.size else xp.zeros(reduced_shape(x.shape, dims), x.dtype)
         m = xp.where(xp.isfinite(m), m, 0)
-        y = xp.log(xp.sum(xp.exp(x - m), axis=dims, keepdims=True)) + m
+        s = xp.sum(xp.exp(x - m), axis=dims, keepdims=True)
+        # s = 0 only when every term is -inf: log 0 = -inf, without NumPy's divide warning
+        y = xp.where(s > 0, xp.log(xp.where(s > 0, s, 1)), -float("inf")).astype(x.dtype) + m
         y = y if keepdim else xp.squeeze(y, axis=dims)
         ctx.save_for_backward(x, y)
         return y

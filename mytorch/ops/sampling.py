@@ -75,6 +75,9 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
     """Indices drawn from the categorical distributions in the last dimension of `input`
     (non-negative weights, not necessarily normalized)."""
     require_tensor(input, "multinomial")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: "
+                           f"{input.dtype}")
     if input.ndim not in (1, 2):
         raise RuntimeError(f"prob_dist must be 1 or 2 dim, got {input.ndim}")
     if bool((input < 0).any()) or not bool(input.isfinite().all()):
@@ -86,5 +89,5 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
         if num_samples > nonzero:
             raise RuntimeError(f"cannot sample n_sample > prob_dist.size(-1) samples without "
                                f"replacement (n_sample={num_samples}, {nonzero} non-zero weights)")
-    return _Sample.apply(floating(input, "multinomial"), "multinomial",
+    return _Sample.apply(input, "multinomial",
                          generator_for(generator, input.device), (int(num_samples), replacement))

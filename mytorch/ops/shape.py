@@ -44,7 +44,11 @@ def _infer_shape(shape, numel, name):
         else:
             known *= s
     if free is not None:
-        if known == 0 or numel % known:
+        if known == 0:
+            raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {list(shape)} "
+                               "because the unspecified dimension size -1 can be any value and "
+                               "is ambiguous")
+        if numel % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
         shape = shape[:free] + (numel // known,) + shape[free + 1:]
     elif known != numel:
@@ -69,13 +73,14 @@ class Reshape(Function):
 def reshape(input, *shape):
     require_tensor(input, "reshape")
     shape = _infer_shape(_shape_args(shape, "reshape"), input._data.size, "reshape")
-    if shape == input._data.shape:
-        return Reshape.apply(input, shape) if input._requires_grad else _alias(input)
-    return Reshape.apply(input, shape)
+    return Reshape.apply(input, shape) if shape != input._data.shape else _alias(input)
 
 
 def _alias(t):
-    """A view of the whole of `t` (same memory, same version counter)."""
+    """A view of the whole of `t` (same memory, same version counter), in the graph when `t`
+    requires grad."""
+    if t._requires_grad:
+        return Reshape.apply(t, t._data.shape)
     from ..tensor import _wrap
     out = _wrap(t._data, t._device)
     out._vc = t._vc
@@ -134,10 +139,10 @@ def permute(input, *dims):
 def transpose(input, dim0, dim1):
     require_tensor(input, "transpose")
     n = input.ndim
-    if n == 0:
+    a, b = normalize_dim(dim0, n), normalize_dim(dim1, n)
+    if n == 0 or a == b:
         return _alias(input)
     dims = list(range(n))
-    a, b = normalize_dim(dim0, n), normalize_dim(dim1, n)
     dims[a], dims[b] = dims[b], dims[a]
     return Permute.apply(input, tuple(dims))
 
@@ -175,6 +180,11 @@ def expand(input, *sizes):
         raise RuntimeError(f"expand: the number of sizes provided ({len(sizes)}) must be greater "
                            f"or equal to the number of dimensions in the tensor ({len(shape)})")
     lead = len(sizes) - len(shape)
+    for i, want in enumerate(sizes):
+        if want < 0 and (i < lead or want != -1):
+            where = "in a leading, non-existing dimension" if i < lead else "at dimension"
+            raise RuntimeError(f"The expanded size of the tensor ({want}) isn't allowed {where} "
+                               f"{i}.  Target sizes: {list(sizes)}.  Tensor sizes: {list(shape)}")
     target = list(sizes)
     for i, s in enumerate(shape):
         want = sizes[lead + i]
@@ -185,9 +195,7 @@ def expand(input, *sizes):
                                f"size ({s}) at non-singleton dimension {lead + i}.  Target sizes: "
                                f"{list(sizes)}.  Tensor sizes: {list(shape)}")
     target = tuple(target)
-    if target == shape:
-        return _alias(input) if not input._requires_grad else Expand.apply(input, target)
-    return Expand.apply(input, target)
+    return _alias(input) if target == shape else Expand.apply(input, target)
 
 
 broadcast_to = expand
@@ -247,9 +255,18 @@ def flatten(input, start_dim=0, end_dim=-1):
 
 
 def unflatten(input, dim, sizes):
+    """Split dimension `dim` into `sizes` (one of them may be -1)."""
+    require_tensor(input, "unflatten")
     d = normalize_dim(dim, input.ndim)
     shape = input._data.shape
-    sizes = _infer_shape(tuple(sizes), shape[d], "unflatten")
+    sizes = _shape_args(sizes, "unflatten")
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    try:
+        sizes = _infer_shape(sizes, shape[d], "unflatten")
+    except RuntimeError:
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the "
+                           f"size of dim {dim} ({shape[d]}) in the input tensor") from None
     return reshape(input, shape[:d] + sizes + shape[d + 1:])
 
 
@@ -278,8 +295,9 @@ def cat(tensors, dim=0):
     for i, x in enumerate(tensors):
         require_tensor(x, "cat", f"tensors[{i}]")
     first = tensors[0]
-    if first.ndim == 0:
-        raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+    for i, x in enumerate(tensors):
+        if x.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     d = normalize_dim(dim, first.ndim)
     for i, x in enumerate(tensors[1:], 1):
         if x.ndim != first.ndim or any(a != b for j, (a, b) in enumerate(zip(x.shape, first.shape))
@@ -311,14 +329,34 @@ def stack(tensors, dim=0):
     return cat([unsqueeze(x, d) for x in tensors], d)
 
 
+def _at_least_1d(input, name):
+    if require_tensor(input, name).ndim == 0:
+        raise RuntimeError(f"{name} expects at least a 1-dimensional tensor")
+
+
 def narrow(input, dim, start, length):
+    """The slice start:start+length along dim (a view); a negative start counts from the end."""
+    if require_tensor(input, "narrow").ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = normalize_dim(dim, input.ndim)
+    n = input.shape[d]
+    start, length = int(start), int(length)
+    if not -n <= start <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got "
+                         f"{start})")
+    if start < 0:
+        start += n
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    if start + length > n:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
     index = (slice(None),) * d + (slice(start, start + length),)
     return input[index]
 
 
 def split(input, split_size_or_sections, dim=0):
     """Pieces of `split_size` along `dim` (the last may be smaller), or of the given sizes."""
+    _at_least_1d(input, "split")
     d = normalize_dim(dim, input.ndim)
     n = input.shape[d]
     if isinstance(split_size_or_sections, numbers.Integral):
@@ -342,11 +380,14 @@ def chunk(input, chunks, dim=0):
     """Up to `chunks` pieces of equal size (the last may be smaller), as in PyTorch."""
     if chunks <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    _at_least_1d(input, "chunk")
     n = input.shape[normalize_dim(dim, input.ndim)]
     return split(input, max(-(-n // chunks), 1) if n else 1, dim)
 
 
 def unbind(input, dim=0):
+    if require_tensor(input, "unbind").ndim == 0:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
     d = normalize_dim(dim, input.ndim)
     return tuple(input[(slice(None),) * d + (i,)] for i in range(input.shape[d]))
 

@@ -1,2 +1,66 @@
-"""Op table rows: linalg ops."""
-SPECS = []
+"""Op table rows: linalg ops (matmul in every PyTorch case, mm, bmm, dot, outer, einsum)."""
+import numpy as np
+
+import mytorch as mt
+from .spec import OpSpec, Sample, uniform
+
+
+def _shapes(*pairs):
+    def samples(rng):
+        return [Sample(tuple(uniform(rng, s) for s in shapes)) for shapes in pairs]
+    return samples
+
+
+MATMUL_SHAPES = [
+    ((4,), (4,)),                     # 1-D · 1-D: a 0-d dot product
+    ((3, 4), (4,)),                   # matrix · vector
+    ((4,), (4, 2)),                   # vector · matrix
+    ((2, 3), (3, 4)),                 # matrix · matrix
+    ((2, 2, 3), (2, 3, 2)),           # batched
+    ((2, 1, 2, 3), (3, 3, 2)),        # batch dims broadcast: (2, 1) with (3,)
+    ((2, 2, 3), (3, 2)),              # batched · matrix
+    ((3,), (2, 3, 2)),                # vector · batched
+    ((2, 2, 3), (3,)),                # batched · vector
+]
+
+
+EINSUMS = [
+    ("ij,jk->ik", (2, 3), (3, 2)),
+    ("bij,bjk->bik", (2, 2, 3), (2, 3, 2)),
+    ("ij->j", (3, 4)),
+    ("ij->", (2, 3)),
+    ("i,j->ij", (3,), (4,)),
+    ("i,i->", (4,), (4,)),
+    ("ij->ji", (2, 3)),
+    ("...ij,...jk->...ik", (2, 2, 3), (3, 2)),
+    ("...ij,...jk->...ik", (2, 1, 2, 2), (3, 2, 2)),   # broadcast inside the ellipsis
+    ("b...,b->...", (2, 3), (2,)),
+    ("ij,jk->ik", (2, 1), (3, 2)),                      # a size-1 subscript broadcasts
+    ("ij,jk", (2, 3), (3, 2)),                          # implicit output: 'ik'
+    ("ba,ca", (2, 3), (2, 3)),                          # implicit output sorted: 'bc'
+    ("ij,jk,kl->il", (2, 2), (2, 3), (3, 2)),
+    ("ii->i", (3, 3)),                                  # diagonal
+    ("ii", (3, 3)),                                     # trace
+    ("iij,j->i", (2, 2, 3), (3,)),
+    ("ij,ii->j", (3, 2), (3, 3)),
+]
+
+
+def _einsum_spec(equation, *shapes):
+    def samples(rng):
+        return [Sample(tuple(uniform(rng, s) for s in shapes))]
+    return OpSpec(f"einsum[{equation} {' '.join(map(str, shapes))}]",
+                  lambda *ops: mt.einsum(equation, *ops), lambda *ops: np.einsum(equation, *ops),
+                  samples)
+
+
+REQUIRED = {"matmul", "mm", "bmm", "dot", "outer", "einsum"}
+
+SPECS = [
+    OpSpec("matmul", lambda a, b: a @ b, np.matmul, _shapes(*MATMUL_SHAPES)),
+    OpSpec("matmul[function]", mt.matmul, np.matmul, _shapes(((3, 2), (2, 4)), ((2,), (2,)))),
+    OpSpec("mm", mt.mm, np.matmul, _shapes(((2, 3), (3, 4)), ((1, 4), (4, 1)))),
+    OpSpec("bmm", mt.bmm, np.matmul, _shapes(((2, 2, 3), (2, 3, 2)), ((1, 3, 2), (1, 2, 3)))),
+    OpSpec("dot", mt.dot, np.dot, _shapes(((5,), (5,)), ((1,), (1,)))),
+    OpSpec("outer", mt.outer, np.outer, _shapes(((3,), (4,)), ((1,), (2,)))),
+] + [_einsum_spec(eq, *shapes) for eq, *shapes in EINSUMS]

@@ -1,2 +1,272 @@
-"""Op table rows: reduction ops."""
-SPECS = []
+"""Op table rows: reduction ops (sum, mean, var/std, prod, max/min, amax/amin, argmax/argmin,
+logsumexp, cumsum, norm, softmax/log_softmax, all/any).
+
+Each sample passes `dim` and `keepdim` as keyword arguments to both the op and its NumPy
+reference. PyTorch lets a 0-d tensor be reduced over dim 0 or -1 (it counts as 1-d); NumPy
+does not, so the references reduce a 0-d array over no axis (`_axis`).
+"""
+import numpy as np
+
+import mytorch as mt
+from .spec import OpSpec, Sample, uniform, away_from, distinct
+
+# (shape, kwargs): int, negative, tuple and None dims, keepdim both ways, 0-d inputs. The first
+# two are the ones gradgradcheck sees.
+REDUCE_CASES = [
+    ((2, 3), {"dim": 1}),
+    ((2, 3, 2), {"dim": (0, 2), "keepdim": True}),
+    ((2, 3), {}),
+    ((3, 4), {"dim": -1, "keepdim": True}),
+    ((2, 3, 2), {"dim": (-1, 0)}),
+    ((2, 1, 3), {"dim": None, "keepdim": True}),
+    ((4,), {"dim": 0}),
+    ((), {}),
+    ((), {"dim": 0}),
+    ((), {"dim": -1, "keepdim": True}),
+]
+
+
+def _axis(x, dim):
+    if np.ndim(x) == 0 or dim is None:
+        return None
+    return tuple(dim) if isinstance(dim, (tuple, list)) else dim
+
+
+def _cases(make=uniform, cases=REDUCE_CASES, **extra):
+    def samples(rng):
+        return [Sample((make(rng, shape),), {**kw, **extra}) for shape, kw in cases]
+    return samples
+
+
+def _reduction(np_fn):
+    """A NumPy reference with PyTorch's (dim, keepdim) keywords."""
+    def ref(x, dim=None, keepdim=False, **kw):
+        return np_fn(x, axis=_axis(x, dim), keepdims=keepdim, **kw)
+    return ref
+
+
+def _var_ref(x, dim=None, keepdim=False, correction=1):
+    return np.var(x, axis=_axis(x, dim), ddof=correction, keepdims=keepdim)
+
+
+def _std_ref(x, dim=None, keepdim=False, correction=1):
+    return np.std(x, axis=_axis(x, dim), ddof=correction, keepdims=keepdim)
+
+
+# var/std need more elements than the correction along the reduced dims
+VAR_CASES = [
+    ((2, 3), {"dim": 1}),
+    ((2, 3, 2), {"dim": (0, 2), "keepdim": True}),
+    ((3, 4), {}),
+    ((3, 4), {"dim": -2, "keepdim": True, "correction": 0}),
+    ((2, 4), {"dim": 1, "correction": 2}),
+    ((5,), {"dim": 0, "correction": 0}),
+]
+
+
+def _prod_samples(rng):
+    """Products with no zero, one zero and two zeros in a reduced slice (the backward cannot
+    divide by the input there)."""
+    one_zero = uniform(rng, (2, 3))
+    one_zero[0, 1] = 0.0
+    two_zeros = uniform(rng, (2, 3))
+    two_zeros[1, 0] = two_zeros[1, 2] = 0.0
+    mixed = uniform(rng, (3, 4))
+    mixed[0, 0] = mixed[2, 1] = mixed[2, 3] = 0.0
+    return [Sample((uniform(rng, (2, 3)),), {"dim": 1}),
+            Sample((one_zero,), {"dim": 1}),
+            Sample((two_zeros,), {"dim": -1, "keepdim": True}),
+            Sample((one_zero,), {}),
+            Sample((two_zeros,), {}),
+            Sample((mixed,), {"dim": 1}),
+            Sample((mixed,), {"dim": 0, "keepdim": True}),
+            Sample((uniform(rng, (2, 3, 2)),), {"dim": (0, 2)}),
+            Sample((uniform(rng, ()),), {}),
+            Sample((uniform(rng, ()),), {"dim": 0, "keepdim": True})]
+
+
+def _max_dim_ref(np_max, np_arg):
+    def ref(x, dim, keepdim=False):
+        if np.ndim(x) == 0:
+            return x, np.asarray(0)
+        return (np_max(x, axis=dim, keepdims=keepdim),
+                np_arg(x, axis=dim, keepdims=keepdim))
+    return ref
+
+
+MAX_DIM_CASES = [
+    ((2, 3), {"dim": 1}),
+    ((3, 4), {"dim": 0, "keepdim": True}),
+    ((2, 3, 2), {"dim": -1}),
+    ((2, 3, 2), {"dim": -2, "keepdim": True}),
+    ((), {"dim": 0}),
+]
+
+AMAX_CASES = [
+    ((2, 3), {"dim": 1}),
+    ((2, 3, 2), {"dim": (0, 2), "keepdim": True}),
+    ((2, 3), {}),
+    ((2, 3, 2), {"dim": (-1, -3)}),
+    ((3, 4), {"dim": -1, "keepdim": True}),
+    ((), {}),
+    ((), {"dim": 0}),
+]
+
+ARG_CASES = [
+    ((2, 3), {}),
+    ((2, 3), {"dim": 1}),
+    ((3, 4), {"dim": 0, "keepdim": True}),
+    ((2, 3, 2), {"dim": -1}),
+    ((2, 3), {"dim": None, "keepdim": True}),
+    ((), {}),
+    ((), {"dim": 0}),
+]
+
+
+def _arg_ref(np_fn):
+    def ref(x, dim=None, keepdim=False):
+        return np.asarray(np_fn(x, axis=_axis(x, dim), keepdims=keepdim))
+    return ref
+
+
+def _pair_samples(rng):
+    """max(a, b): the two arrays never tie (one on a 0.1 grid, the other between)."""
+    def on_grid(s):
+        return np.round(rng.uniform(-2, 2, size=s), 1)
+    return [Sample((on_grid((2, 3)) + 0.05, on_grid((2, 3)))),
+            Sample((on_grid((2, 3)) + 0.05, on_grid((3,)))),
+            Sample((on_grid(()) + 0.05, on_grid((4,))))]
+
+
+def _logsumexp_ref(x, dim, keepdim=False):
+    ax = _axis(x, dim)
+    m = np.max(x, axis=ax, keepdims=True)
+    y = np.log(np.sum(np.exp(x - m), axis=ax, keepdims=True)) + m
+    return y if keepdim else np.squeeze(y, axis=ax)
+
+
+def _softmax_ref(x, dim):
+    ax = _axis(x, dim)
+    e = np.exp(x - np.max(x, axis=ax, keepdims=True))
+    return e / np.sum(e, axis=ax, keepdims=True)
+
+
+def _log_softmax_ref(x, dim):
+    ax = _axis(x, dim)
+    s = x - np.max(x, axis=ax, keepdims=True)
+    return s - np.log(np.sum(np.exp(s), axis=ax, keepdims=True))
+
+
+SOFTMAX_CASES = [((2, 3), {"dim": 1}), ((3, 4), {"dim": 0}), ((2, 3, 2), {"dim": -2}),
+                 ((5,), {"dim": -1}), ((), {"dim": 0})]
+
+CUMSUM_CASES = [((2, 3), {"dim": 1}), ((3, 4), {"dim": 0}), ((2, 3, 2), {"dim": -2}),
+                ((5,), {"dim": 0}), ((), {"dim": 0})]
+
+
+def _cumsum_ref(x, dim):
+    return x.copy() if np.ndim(x) == 0 else np.cumsum(x, axis=dim)
+
+
+def _norm_ref(x, p="fro", dim=None, keepdim=False):
+    ax = _axis(x, dim)
+    a = np.abs(x)
+    if p == "fro" or p == 2:
+        return np.sqrt(np.sum(a ** 2, axis=ax, keepdims=keepdim))
+    if p == np.inf:
+        return np.max(a, axis=ax, keepdims=keepdim)
+    return np.sum(a ** p, axis=ax, keepdims=keepdim) ** (1.0 / p)
+
+
+NORM_CASES = [
+    ((2, 3), {}),
+    ((2, 3), {"dim": 1, "p": 2}),
+    ((2, 3, 2), {"dim": (0, 2), "keepdim": True, "p": "fro"}),
+    ((2, 3), {"dim": -1, "p": 1}),
+    ((3, 4), {"dim": 0, "keepdim": True, "p": 1}),
+    ((2, 3), {"dim": 1, "p": 3}),
+    ((2, 3, 2), {"p": 3}),
+    ((2, 3), {"p": np.inf}),
+    ((3, 4), {"dim": 1, "p": np.inf, "keepdim": True}),
+    ((), {}),
+    ((), {"p": 1}),
+]
+
+
+def _nonzero(rng, shape):
+    return away_from(rng, shape, (0.0,))
+
+
+def _distinct_abs(rng, shape):
+    """No two elements share an absolute value, none is near 0: |x| has one unique max."""
+    x = distinct(rng, shape, 0.3, 2.0)
+    return x * rng.choice([-1.0, 1.0], size=np.shape(x))
+
+
+def _truth_samples(rng):
+    return [Sample((rng.uniform(size=(2, 3)) > 0.5,), {}),
+            Sample((rng.uniform(size=(2, 3)) > 0.3,), {"dim": 1}),
+            Sample((rng.uniform(size=(3, 4)) > 0.2,), {"dim": (0, 1), "keepdim": True}),
+            Sample((np.array([[0.0, 1.5, -2.0], [3.0, 0.5, 1.0]]),), {"dim": -1}),
+            Sample((np.zeros((2, 0)) > 0,), {"dim": 1}),
+            Sample((np.asarray(True),), {}),
+            Sample((np.asarray(0.0),), {"dim": 0})]
+
+
+def _elementwise_max(np_fn):
+    def ref(a, b):
+        return np_fn(a, b)
+    return ref
+
+
+REQUIRED = {"sum", "mean", "var", "std", "prod", "max", "min", "amax", "amin", "argmax", "argmin",
+            "logsumexp", "cumsum", "norm", "softmax", "log_softmax", "all", "any"}
+
+SPECS = [
+    OpSpec("sum", lambda x, **kw: mt.sum(x, **kw), _reduction(np.sum), _cases()),
+    OpSpec("sum[method]", lambda x, **kw: x.sum(**kw), _reduction(np.sum),
+           _cases(cases=REDUCE_CASES[:3])),
+    OpSpec("sum[int]", lambda x, **kw: mt.sum(x, **kw), _reduction(np.sum),
+           _cases(lambda rng, s: rng.integers(-5, 5, size=s), REDUCE_CASES[:4]), grad=False),
+    OpSpec("sum[dtype]", lambda x, **kw: mt.sum(x, dtype=mt.float64, **kw), _reduction(np.sum),
+           _cases(cases=REDUCE_CASES[:3]), float32_out=False),
+    OpSpec("mean", lambda x, **kw: mt.mean(x, **kw), _reduction(np.mean), _cases()),
+    OpSpec("var", lambda x, **kw: mt.var(x, **kw), _var_ref, _cases(cases=VAR_CASES)),
+    OpSpec("var[unbiased]", lambda x: mt.var(x, 1, unbiased=False),
+           lambda x: np.var(x, axis=1, ddof=0), _cases(cases=[((2, 3), {})])),
+    OpSpec("std", lambda x, **kw: mt.std(x, **kw), _std_ref, _cases(cases=VAR_CASES)),
+    OpSpec("prod", lambda x, **kw: mt.prod(x, **kw), _reduction(np.prod), _prod_samples),
+    OpSpec("max", lambda x: mt.max(x), np.max, _cases(distinct, [((2, 3), {}), ((5,), {}),
+                                                               ((), {})])),
+    OpSpec("max[dim]", lambda x, **kw: mt.max(x, **kw), _max_dim_ref(np.max, np.argmax),
+           _cases(distinct, MAX_DIM_CASES)),
+    OpSpec("max[method]", lambda x, **kw: x.max(**kw).values, lambda x, **kw:
+           _max_dim_ref(np.max, np.argmax)(x, **kw)[0], _cases(distinct, MAX_DIM_CASES[:2])),
+    OpSpec("max[binary]", lambda a, b: mt.max(a, b), _elementwise_max(np.maximum), _pair_samples),
+    OpSpec("min", lambda x: mt.min(x), np.min, _cases(distinct, [((2, 3), {}), ((), {})])),
+    OpSpec("min[dim]", lambda x, **kw: mt.min(x, **kw), _max_dim_ref(np.min, np.argmin),
+           _cases(distinct, MAX_DIM_CASES)),
+    OpSpec("min[binary]", lambda a, b: mt.min(a, b), _elementwise_max(np.minimum), _pair_samples),
+    OpSpec("amax", lambda x, **kw: mt.amax(x, **kw), _reduction(np.max),
+           _cases(distinct, AMAX_CASES)),
+    OpSpec("amin", lambda x, **kw: mt.amin(x, **kw), _reduction(np.min),
+           _cases(distinct, AMAX_CASES)),
+    OpSpec("argmax", lambda x, **kw: mt.argmax(x, **kw), _arg_ref(np.argmax),
+           _cases(distinct, ARG_CASES), grad=False),
+    OpSpec("argmin", lambda x, **kw: mt.argmin(x, **kw), _arg_ref(np.argmin),
+           _cases(distinct, ARG_CASES), grad=False),
+    OpSpec("logsumexp", lambda x, **kw: mt.logsumexp(x, **kw), _logsumexp_ref,
+           _cases(cases=[c for c in REDUCE_CASES if "dim" in c[1]])),
+    OpSpec("cumsum", lambda x, **kw: mt.cumsum(x, **kw), _cumsum_ref, _cases(cases=CUMSUM_CASES)),
+    OpSpec("norm", lambda x, **kw: mt.norm(x, **kw), _norm_ref, _cases(_nonzero, NORM_CASES[:7])),
+    OpSpec("norm[inf]", lambda x, **kw: mt.norm(x, **kw), _norm_ref,
+           _cases(_distinct_abs, NORM_CASES[7:9])),
+    OpSpec("norm[0d]", lambda x, **kw: mt.norm(x, **kw), _norm_ref,
+           _cases(_nonzero, NORM_CASES[9:])),
+    OpSpec("softmax", lambda x, **kw: mt.softmax(x, **kw), _softmax_ref,
+           _cases(cases=SOFTMAX_CASES)),
+    OpSpec("log_softmax", lambda x, **kw: mt.log_softmax(x, **kw), _log_softmax_ref,
+           _cases(cases=SOFTMAX_CASES)),
+    OpSpec("all", lambda x, **kw: mt.all(x, **kw), _reduction(np.all), _truth_samples, grad=False),
+    OpSpec("any", lambda x, **kw: mt.any(x, **kw), _reduction(np.any), _truth_samples, grad=False),
+]

@@ -1,0 +1,25 @@
+"""Benchmarks: mytorch against the same computation written by hand in NumPy.
+
+Each workload module holds two versions of one forward + backward computation, side by side:
+the mytorch one (`Tensor` ops and `.backward()`) and a NumPy one whose backward is derived by
+hand and written out op for op. Both are checked to give the same numbers before anything is
+timed, then timed interleaved (mytorch, NumPy, mytorch, ...) after a warm-up; the median of many
+repeats is what counts, because machines are noisy.
+
+    overhead     a chain of 200 small ops (16 floats): the cost of the framework per op
+    elementwise  y = tanh(x·w + b)·x on 1M float32 elements, summed, backward to x, w, b
+    matmul       C = A·B for 512×512 float32, backward with a given gradient G
+
+Run `python -m benchmarks` from the repository root (`make bench`); `--quick` for a short run,
+`--json PATH` to keep the numbers. Speed is measured here and never asserted in tests.
+
+Both sides use the same BLAS with one thread (OPENBLAS_NUM_THREADS=1 unless already set), so a
+ratio compares the framework, not thread scheduling. The variables are set here, before NumPy
+is first imported, which is why this file imports nothing else first.
+"""
+import os
+
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
+WORKLOADS = ("overhead", "elementwise", "matmul")

@@ -1,0 +1,58 @@
+"""`python -m benchmarks [--quick] [--json PATH] [NAME ...]`: run the workloads, print a table."""
+import argparse
+import importlib
+import json
+import os
+import platform
+import sys
+
+from . import WORKLOADS
+
+
+def _row(r):
+    m, n = r["mytorch"], r["numpy"]
+    t = r["target"]
+    if t["metric"] == "ratio":
+        goal = f"ratio <= {t['value']:.2f}"
+    else:
+        goal = f"<= {t['value']:g} {r['unit']}"
+    return (f"{r['name']:<12} {r['unit']:<6} {m['median']:>9.3f} {m['min']:>9.3f} "
+            f"{n['median']:>9.3f} {n['min']:>9.3f} {r['ratio']:>7.2f}x  "
+            f"{goal:<18} {'met' if t['met'] else 'MISSED'}")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("names", nargs="*", metavar="NAME",
+                        help=f"workloads to run (default: all of {', '.join(WORKLOADS)})")
+    parser.add_argument("--quick", action="store_true", help="a few repeats only (a smoke run)")
+    parser.add_argument("--json", metavar="PATH", help="also write the results as JSON to PATH")
+    args = parser.parse_args(argv)
+    unknown = [n for n in args.names if n not in WORKLOADS]
+    if unknown:
+        parser.error(f"unknown workload {unknown[0]!r} (choose from {', '.join(WORKLOADS)})")
+
+    import numpy as np
+    threads = os.environ.get("OPENBLAS_NUM_THREADS")
+    print(f"mytorch vs hand-written NumPy  (python {platform.python_version()}, numpy "
+          f"{np.__version__}, OPENBLAS_NUM_THREADS={threads}{', quick' if args.quick else ''})")
+    header = (f"{'workload':<12} {'unit':<6} {'mt med':>9} {'mt min':>9} {'np med':>9} "
+              f"{'np min':>9} {'ratio':>8}  {'target':<18} status")
+    print(header)
+    print("-" * len(header))
+    results = []
+    for name in args.names or WORKLOADS:
+        module = importlib.import_module(f".{name}", __package__)
+        result = module.run(quick=args.quick)
+        results.append(result)
+        print(_row(result), flush=True)
+    print("(medians and minima over the repeats; ratio = mytorch median / NumPy median)")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump({"quick": args.quick, "numpy": np.__version__,
+                       "openblas_threads": threads, "results": results}, f, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

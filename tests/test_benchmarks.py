@@ -1,0 +1,39 @@
+"""The benchmarks run and mytorch agrees with the hand-written NumPy versions (never a timing
+assertion: speed is measured by `python -m benchmarks`, not tested)."""
+import json
+import math
+
+import pytest
+
+from benchmarks import WORKLOADS, elementwise, matmul, overhead
+from benchmarks.__main__ import main
+
+
+@pytest.mark.parametrize("module", [overhead, elementwise, matmul], ids=lambda m: m.__name__)
+def test_mytorch_and_numpy_agree(module):
+    assert module.check(seed=1)
+
+
+@pytest.mark.parametrize("module", [overhead, elementwise, matmul], ids=lambda m: m.__name__)
+def test_quick_run_gives_numbers(module):
+    r = module.run(quick=True)
+    assert r["name"] in WORKLOADS
+    for side in ("mytorch", "numpy"):
+        assert set(r[side]) == {"median", "min"}
+        assert all(math.isfinite(v) and v > 0 for v in r[side].values())
+        assert r[side]["min"] <= r[side]["median"]
+    assert math.isfinite(r["ratio"]) and r["ratio"] > 0
+    assert isinstance(r["target"]["met"], bool)
+
+
+def test_cli_quick_writes_json(tmp_path, capsys):
+    path = tmp_path / "bench.json"
+    assert main(["--quick", "--json", str(path), "overhead"]) == 0
+    assert "overhead" in capsys.readouterr().out
+    data = json.loads(path.read_text())
+    assert [r["name"] for r in data["results"]] == ["overhead"]
+
+
+def test_cli_rejects_unknown_workload():
+    with pytest.raises(SystemExit):
+        main(["nonsense"])
