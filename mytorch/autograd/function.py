@@ -61,9 +61,9 @@ class Function:
     output_device = None    # forward sets it when the result lives on another device
     _to_save = ()
     _saved = ()
+    _inputs = None
     _non_diff = ()
     _materialize = True
-    _freed = False
     _has_hooks = False      # an output tensor has hooks or retains its grad
 
     @staticmethod
@@ -92,7 +92,7 @@ class Function:
 
     @property
     def saved_tensors(self):
-        if self._freed:
+        if self._saved is None:
             self._check_not_freed()
         return tuple([self._unpack(entry) for entry in self._saved])
 
@@ -119,8 +119,11 @@ class Function:
     def next_functions(self):
         """The nodes this one sends gradients to: (node, output index), or (None, 0) for
         inputs that need no gradient, as in PyTorch (leaves appear as ('leaf', tensor))."""
+        inputs = self._inputs if self._inputs is not None else self._edges
         return tuple((None, 0) if e is None else
-                     ((e[0], e[1]) if e[0] is not None else ("leaf", e[2])) for e in self._edges)
+                     ((e[0], e[1]) if e[0] is not None else ("leaf", e[2]))
+                     for a, e in zip(inputs, self._edges)
+                     if isinstance(a, Tensor) or a is e)
 
     # ---- apply: the forward half of the engine ----------------------------------------------
 
@@ -147,7 +150,22 @@ class Function:
         ctx.xp = device.xp
         ctx.device = device
         if track and _state.enabled:
-            ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
+            # an edge, for an input that requires grad: (node that made it, its output index,
+            # the tensor itself if it is a leaf, its version, shape, dtype). Non-leaf inputs
+            # are not held by the edge, so no tensor <-> node cycle can form.
+            needs = []
+            edges = []
+            for a in args:
+                if isinstance(a, Tensor) and a._requires_grad:
+                    fn = a.grad_fn
+                    needs.append(True)
+                    edges.append((fn, a._output_nr, a if fn is None else None, a._vc[0],
+                                  a._data.shape, a._data.dtype))
+                else:
+                    needs.append(False)
+                    edges.append(None)
+            ctx.needs_input_grad = tuple(needs)
+            ctx._edges = edges
             ctx._inputs = args
         else:
             track = False
@@ -182,21 +200,8 @@ class Function:
         return tuple(outs)
 
     def _link(self, args, outs, raw_outs):
-        """Record this call in the graph: edges to the inputs' nodes, saved values, outputs.
-
-        An edge, for an input that requires grad, is (node, output index, leaf, version,
-        shape, dtype): the node that made the input, or for a leaf node None and the leaf
-        tensor itself (other inputs are not held, so no tensor ↔ node cycle can form). Inputs
-        that need no gradient have the edge None."""
-        edges = []
-        for a in args:
-            if isinstance(a, Tensor) and a._requires_grad:
-                fn = a.grad_fn
-                edges.append((fn, a._output_nr, a if fn is None else None, a._vc[0],
-                              a._data.shape, a._data.dtype))
-            else:
-                edges.append(None)
-        self._edges = edges
+        """Make this node the grad_fn of its differentiable outputs (held weakly) and pack the
+        values saved for backward (the edges were recorded before forward ran)."""
         non_diff = self._non_diff
         refs = []
         for i, t in enumerate(outs):
@@ -208,7 +213,10 @@ class Function:
         self._outputs = refs
         self._out_versions = [t._vc[0] for t in outs]
         if self._to_save:
-            self._saved = [self._pack(v, args, outs, raw_outs) for v in self._to_save]
+            saved = []
+            for v in self._to_save:
+                saved.append(self._pack(v, args, outs, raw_outs))
+            self._saved = saved
             del self._to_save
 
     def _pack(self, value, args, outs, raw_outs):
@@ -269,7 +277,7 @@ class Function:
                 f"clone() the tensor first.")
 
     def _check_not_freed(self):
-        if self._freed:
+        if self._saved is None:
             raise RuntimeError(
                 "Trying to backward through the graph a second time (or directly access saved "
                 "tensors after they have already been freed). Saved intermediate values of the "
@@ -279,9 +287,8 @@ class Function:
 
     def _release(self):
         """Free what backward needed (called after backward unless retain_graph=True)."""
-        self._saved = None
+        self._saved = None          # None marks the node as freed
         self._inputs = None
-        self._freed = True
 
 
 def _share_version(view, base):

@@ -1,5 +1,4 @@
-"""Derivatives of whole functions, built on `grad`: vjp, jvp (double-vjp trick), hvp, jacobian,
-hessian. Small inputs only: jacobian and hessian loop over output elements."""
+"""Derivatives of whole functions, built on `grad`: vjp, hvp, jacobian, hessian. Small inputs only: jacobian and hessian loop over output elements."""
 from .engine import grad
 from ..tensor import Tensor
 
