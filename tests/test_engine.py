@@ -202,9 +202,11 @@ def test_grad_allow_unused(device):
 def test_non_scalar_output_needs_gradient(device):
     x = _t([1.0, 2.0], device)
     y = x * 2
-    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
+    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar "
+                                           "outputs"):
         y.backward()
-    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
+    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar "
+                                           "outputs"):
         mt.autograd.grad(y, x)
     y.backward(_t([1.0, -1.0], device, requires_grad=False))
     np.testing.assert_allclose(_np(x.grad), [2.0, -2.0])

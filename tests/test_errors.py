@@ -45,7 +45,8 @@ def test_inplace_cast_to_int_refused():
 
 def test_non_scalar_backward():
     x = mt.zeros(2, 2, requires_grad=True)
-    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar outputs"):
+    with pytest.raises(RuntimeError, match="grad can be implicitly created only for scalar "
+                                           "outputs"):
         (x * 2).backward()
 
 
@@ -67,7 +68,8 @@ def test_grad_of_input_not_requiring_grad():
 
 
 def test_item_on_multi_element_tensor():
-    with pytest.raises(RuntimeError, match="a Tensor with 2 elements cannot be converted to Scalar"):
+    with pytest.raises(RuntimeError, match="a Tensor with 2 elements cannot be converted to "
+                                           "Scalar"):
         mt.zeros(2).item()
     with pytest.raises(RuntimeError, match="cannot be converted to Scalar"):
         float(mt.zeros(3))
