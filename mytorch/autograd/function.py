@@ -50,6 +50,7 @@ from .grad_mode import _state
 _new = object.__new__
 
 _FALSES = tuple((False,) * n for n in range(16))
+_CONSTANT_NONE = ("constant", None, None)
 
 
 class Function:
@@ -204,31 +205,36 @@ class Function:
         values saved for backward (the edges were recorded before forward ran)."""
         non_diff = self._non_diff
         refs = []
+        versions = []
         for i, t in enumerate(outs):
             refs.append(weakref.ref(t))
+            versions.append(t._vc[0])
             if t._data.dtype.kind == "f" and not (non_diff and any(t._data is n for n in non_diff)):
                 t._requires_grad = True
                 t.grad_fn = self
                 t._output_nr = i
         self._outputs = refs
-        self._out_versions = [t._vc[0] for t in outs]
+        self._out_versions = versions
         if self._to_save:
             saved = []
             for v in self._to_save:
-                saved.append(self._pack(v, args, outs, raw_outs))
+                saved.append(_CONSTANT_NONE if v is None else self._pack(v, args, outs, raw_outs))
             self._saved = saved
-            del self._to_save
 
-    def _pack(self, value, args, outs, raw_outs):
-        # (kind, payload, version): an input tensor, an output index, or a constant array
+    @staticmethod
+    def _pack(value, args, outs, raw_outs):
+        """A saved value as (kind, payload, version): an input tensor, an output (its index,
+        array and version box, not the tensor, which points back at this node), or a
+        constant."""
         if isinstance(value, Tensor):
             return ("input", value, value._vc[0])
         for a in args:
-            if isinstance(a, Tensor) and value is a._data:
+            if type(a) is not Tensor and not isinstance(a, Tensor):
+                continue
+            if value is a._data:
                 return ("input", a, a._vc[0])
-        for i, (t, raw) in enumerate(zip(outs, raw_outs)):
-            if value is t._data or value is raw:
-                # the array and version box, not the tensor (which points back at this node)
+        for i, t in enumerate(outs):
+            if value is t._data or value is raw_outs[i]:
                 return ("output", i, (t._data, t._vc, t._vc[0]))
         return ("constant", value, None)
 
