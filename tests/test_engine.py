@@ -600,3 +600,49 @@ def test_issue_example_double_backward_float32():
     expected = grad_sq(w0)[1] + numeric
     np.testing.assert_allclose(w.grad.numpy(), expected, rtol=1e-4, atol=1e-6)
     np.testing.assert_allclose(g.detach().numpy(), grad_sq(w0)[1], rtol=1e-5, atol=1e-7)
+
+
+def test_leaf_gradient_never_aliases_a_gradient_someone_else_holds():
+    """.grad is the leaf's own array unless backward just made it: a user's root gradient, a
+    gradient passed through unchanged (add) or shared by two inputs must be copied, since
+    .grad is accumulated in place later."""
+    x = mt.randn(3, requires_grad=True)
+    y = mt.randn(3, requires_grad=True)
+    g = mt.ones(3)
+    x.backward(g)                          # the root gradient is the user's tensor
+    (x + 0).backward(g)                    # passed through Add unchanged
+    g.add_(100)
+    np.testing.assert_allclose(x.grad.numpy(), 2 * np.ones(3))
+    (x + y).sum().backward()               # one gradient handed to two leaves
+    assert x.grad._data is not y.grad._data
+    before = y.grad.numpy().copy()
+    (x * 3).sum().backward()
+    np.testing.assert_allclose(y.grad.numpy(), before)
+    h = mt.full((3,), 7.0)
+    z = mt.randn(3, requires_grad=True)
+    z.register_hook(lambda grad: h)        # a hook's result is the user's tensor too
+    (z * 2).sum().backward()
+    (z * 2).sum().backward()
+    np.testing.assert_allclose(h.numpy(), np.full(3, 7.0))
+    np.testing.assert_allclose(z.grad.numpy(), np.full(3, 14.0))
+
+
+def test_leaf_keeps_a_gradient_that_backward_just_made():
+    """No copy when the gradient is a fresh array from the op's backward."""
+    made = []
+
+    class Double(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            out = g * 2
+            made.append(out)
+            return out
+
+    w = mt.randn(4, requires_grad=True)
+    Double.apply(w).sum().backward()
+    assert w.grad._data is made[0]._data
+    np.testing.assert_allclose(w.grad.numpy(), np.full(4, 2.0))

@@ -173,7 +173,7 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
                             captured[id(t)] = g
             if gouts is not None and (needed is None or fn in needed):
                 grads = _call_backward(fn, gouts)
-                _send(fn, grads, buffers, leaves, create_graph)
+                _send(fn, grads, gouts, buffers, leaves, create_graph)
             for e in fn._edges:
                 if e is not None and e[0] is not None:
                     parent = e[0]
@@ -218,7 +218,7 @@ def _call_backward(fn, gouts):
     return grads
 
 
-def _send(fn, grads, buffers, leaves, create_graph):
+def _send(fn, grads, gouts, buffers, leaves, create_graph):
     """Route each input gradient, reduced to its input's shape and dtype, to where it goes."""
     for i, (e, g) in enumerate(zip(fn._edges, grads)):
         if e is None or g is None:
@@ -232,7 +232,7 @@ def _send(fn, grads, buffers, leaves, create_graph):
         if g._data.dtype != dtype:
             g = g.to(dtype)
         if parent is None:
-            _add_leaf(leaves, leaf, g, create_graph)
+            _add_leaf(leaves, leaf, g, create_graph, _made_by(fn, g, i, grads, gouts))
         else:
             buf = buffers.get(parent)
             if buf is None:
@@ -258,11 +258,29 @@ def _reduce_to(g, shape, fn, i):
     return sum_to(g, shape)
 
 
-def _add_leaf(leaves, t, g, create_graph):
+def _made_by(fn, g, i, grads, gouts):
+    """Whether `g` is a new array that only this backward call made (so a leaf may keep it):
+    not a view, not passed through from the incoming gradients (Add hands its gradient on
+    unchanged), not returned for two inputs, not one of the node's own tensors."""
+    if g._data.base is not None or not g._data.flags.writeable:
+        return False
+    for other in gouts:
+        if other is g:
+            return False
+    for j, other in enumerate(grads):
+        if other is g and j != i:
+            return False
+    for entry in fn._saved:
+        if entry[1] is g:
+            return False
+    return fn._inputs is None or all(a is not g for a in fn._inputs)
+
+
+def _add_leaf(leaves, t, g, create_graph, fresh=False):
     """Collect a leaf's gradient: [leaf, gradient, whether the engine made that array]."""
     entry = leaves.get(id(t))
     if entry is None:
-        leaves[id(t)] = [t, g, False]
+        leaves[id(t)] = [t, g, fresh]
     else:
         entry[1] = _sum(entry[1], g, create_graph)
         entry[2] = True
@@ -289,8 +307,8 @@ def _run_hooks(hooks, g):
 
 
 def _accumulate(t, g, create_graph, fresh=False):
-    """`t.grad += g`. The first time, `t.grad` gets a tensor of its own: `g` itself when the
-    engine just made it (`fresh`: a sum of gradients), else a copy, since `g` may be shared
+    """`t.grad += g`. The first time, `t.grad` gets a tensor of its own: `g` itself when
+    backward just made it (`fresh`, see `_made_by`), else a copy, since `g` may be shared
     (Add's backward hands one gradient to both inputs; a root or hook gradient is the user's).
     After that, in place."""
     if t.grad is None:
