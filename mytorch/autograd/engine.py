@@ -139,7 +139,7 @@ def _needed(deps, roots, targets):
 
 def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
     buffers = {}                 # node -> list of gradients, one per output
-    leaves = {}                  # id(leaf) -> [leaf, gradient]
+    leaves = {}                  # id(leaf) -> [leaf, gradient, whether backward made it]
     for t, g in zip(roots, root_grads):
         if t.grad_fn is None:
             _add_leaf(leaves, t, g, create_graph)
@@ -173,15 +173,12 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
                             captured[id(t)] = g
             if gouts is not None and (needed is None or fn in needed):
                 grads = _call_backward(fn, gouts)
-                _send(fn, grads, gouts, buffers, leaves, create_graph)
-            for e in fn._edges:
-                if e is not None and e[0] is not None:
-                    parent = e[0]
-                    deps[parent] -= 1
-                    if deps[parent] == 0:
-                        ready.append(parent)
+            else:
+                grads = None
+            _send(fn, grads, gouts, buffers, leaves, deps, ready, create_graph)
             if not retain_graph:
-                fn._release()
+                fn._saved = None     # frees what backward needed; None marks the node as freed
+                fn._inputs = None
 
         for leaf, g, fresh in leaves.values():
             if leaf._hooks:
@@ -203,7 +200,7 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
 
 
 def _call_backward(fn, gouts):
-    if fn._materialize and len(gouts) > 1:
+    if len(gouts) > 1 and fn._materialize:
         for i, g in enumerate(gouts):
             if g is None:
                 t = fn._outputs[i]()
@@ -218,26 +215,38 @@ def _call_backward(fn, gouts):
     return grads
 
 
-def _send(fn, grads, gouts, buffers, leaves, create_graph):
-    """Route each input gradient, reduced to its input's shape and dtype, to where it goes."""
-    for i, (e, g) in enumerate(zip(fn._edges, grads)):
-        if e is None or g is None:
+def _send(fn, grads, gouts, buffers, leaves, deps, ready, create_graph):
+    """Route each input gradient, reduced to its input's shape and dtype, to where it goes,
+    and count the edge as done: a node whose edges are all done is ready to run."""
+    for i, e in enumerate(fn._edges):
+        if e is None:
             continue
         parent, nr, leaf, _, shape, dtype = e
-        if not isinstance(g, Tensor):
-            raise TypeError(f"function {fn.name()} returned a gradient of type "
-                            f"{type(g).__name__} at index {i}; expected a Tensor or None")
-        if g._data.shape != shape:
-            g = _reduce_to(g, shape, fn, i)
-        if g._data.dtype != dtype:
-            g = g.to(dtype)
-        if parent is None:
-            _add_leaf(leaves, leaf, g, create_graph, _made_by(fn, g, i, grads, gouts))
-        else:
-            buf = buffers.get(parent)
-            if buf is None:
-                buf = buffers[parent] = [None] * len(parent._outputs)
-            buf[nr] = g if buf[nr] is None else _sum(buf[nr], g, create_graph)
+        g = grads[i] if grads is not None else None
+        if g is not None:
+            if type(g) is not Tensor and not isinstance(g, Tensor):
+                raise TypeError(f"function {fn.name()} returned a gradient of type "
+                                f"{type(g).__name__} at index {i}; expected a Tensor or None")
+            if g._data.shape != shape:
+                g = _reduce_to(g, shape, fn, i)
+            if g._data.dtype != dtype:
+                g = g.to(dtype)
+            if parent is None:
+                entry = leaves.get(id(leaf))
+                if entry is None:
+                    leaves[id(leaf)] = [leaf, g, not create_graph and _made_by(fn, g, i, grads, gouts)]
+                else:
+                    entry[1] = _sum(entry[1], g, create_graph)
+                    entry[2] = True
+            else:
+                buf = buffers.get(parent)
+                if buf is None:
+                    buf = buffers[parent] = [None] * len(parent._outputs)
+                buf[nr] = g if buf[nr] is None else _sum(buf[nr], g, create_graph)
+        if parent is not None:
+            deps[parent] -= 1
+            if deps[parent] == 0:
+                ready.append(parent)
 
 
 def _sum(a, b, create_graph):
@@ -276,11 +285,11 @@ def _made_by(fn, g, i, grads, gouts):
     return fn._inputs is None or all(a is not g for a in fn._inputs)
 
 
-def _add_leaf(leaves, t, g, create_graph, fresh=False):
-    """Collect a leaf's gradient: [leaf, gradient, whether the engine made that array]."""
+def _add_leaf(leaves, t, g, create_graph):
+    """Collect a root's gradient when the root is itself a leaf."""
     entry = leaves.get(id(t))
     if entry is None:
-        leaves[id(t)] = [t, g, fresh]
+        leaves[id(t)] = [t, g, False]
     else:
         entry[1] = _sum(entry[1], g, create_graph)
         entry[2] = True

@@ -95,7 +95,10 @@ class Function:
     def saved_tensors(self):
         if self._saved is None:
             self._check_not_freed()
-        return tuple([self._unpack(entry) for entry in self._saved])
+        out = []
+        for entry in self._saved:
+            out.append(self._unpack(entry))
+        return tuple(out)
 
     @property
     def inputs(self):
@@ -241,7 +244,8 @@ class Function:
     def _unpack(self, entry):
         kind, payload, version = entry      # for an output: (index, (array, vc, version))
         if kind == "input":
-            self._check_version(payload, version)
+            if payload._vc[0] != version:
+                self._check_version(payload, version)
             return payload
         if kind == "output":
             return self._saved_output(payload, *version)
@@ -261,7 +265,8 @@ class Function:
             t._vc = vc
             t.grad_fn = self
             t._output_nr = i
-        self._check_version(t, version)
+        if vc[0] != version:
+            self._check_version(t, version)
         return t
 
     def _output(self, i):
@@ -290,11 +295,6 @@ class Function:
                 "graph are freed when you call .backward() or autograd.grad(). Specify "
                 "retain_graph=True if you need to backward through the graph a second time or "
                 "if you need to access saved tensors after calling backward.")
-
-    def _release(self):
-        """Free what backward needed (called after backward unless retain_graph=True)."""
-        self._saved = None          # None marks the node as freed
-        self._inputs = None
 
 
 def _share_version(view, base):
