@@ -15,7 +15,7 @@ import numpy as np
 
 import mytorch as mt
 
-from .timing import measure
+from .timing import ratio_workload
 
 N = 1 << 20
 TARGET_RATIO = 1.10
@@ -82,20 +82,5 @@ def run(quick=False):
     check(n=n)
     arrays = make_inputs(n=n)
     tensors = mytorch_setup(*arrays)
-    fns = {"mytorch": lambda: mytorch_step(*tensors), "numpy": lambda: numpy_step(*arrays)}
-    if quick:
-        times = measure(fns, repeats=3, number=1, warmup=1)
-    else:
-        times = measure(fns, repeats=41, number=1, warmup=3)
-    ms = {side: {k: v * 1e3 for k, v in t.items() if k != "repeats"} for side, t in times.items()}
-    ratio = ms["mytorch"]["median"] / ms["numpy"]["median"]
-    return {
-        "name": "elementwise",
-        "what": "tanh(x*w+b)*x, 1M float32, sum, bwd",
-        "unit": "ms",
-        "mytorch": ms["mytorch"],
-        "numpy": ms["numpy"],
-        "ratio": ratio,
-        "target": {"metric": "ratio", "value": TARGET_RATIO, "met": ratio <= TARGET_RATIO},
-        "repeats": times["mytorch"]["repeats"],
-    }
+    return ratio_workload("elementwise", "tanh(x*w+b)*x, 1M float32, sum, bwd", lambda: mytorch_step(*tensors),
+                          lambda: numpy_step(*arrays), TARGET_RATIO, quick, repeats=41)

@@ -9,7 +9,7 @@ import numpy as np
 
 import mytorch as mt
 
-from .timing import measure
+from .timing import ratio_workload
 
 SIZE = 512
 TARGET_RATIO = 1.10
@@ -59,20 +59,6 @@ def run(quick=False):
     check()
     arrays = make_inputs()
     tensors = mytorch_setup(*arrays)
-    fns = {"mytorch": lambda: mytorch_step(*tensors), "numpy": lambda: numpy_step(*arrays)}
-    if quick:
-        times = measure(fns, repeats=3, number=1, warmup=1)
-    else:
-        times = measure(fns, repeats=31, number=1, warmup=3)
-    ms = {side: {k: v * 1e3 for k, v in t.items() if k != "repeats"} for side, t in times.items()}
-    ratio = ms["mytorch"]["median"] / ms["numpy"]["median"]
-    return {
-        "name": "matmul",
-        "what": f"{SIZE}x{SIZE} float32 A@B, bwd with G",
-        "unit": "ms",
-        "mytorch": ms["mytorch"],
-        "numpy": ms["numpy"],
-        "ratio": ratio,
-        "target": {"metric": "ratio", "value": TARGET_RATIO, "met": ratio <= TARGET_RATIO},
-        "repeats": times["mytorch"]["repeats"],
-    }
+    return ratio_workload("matmul", f"{SIZE}x{SIZE} float32 A@B, bwd with G",
+                          lambda: mytorch_step(*tensors), lambda: numpy_step(*arrays),
+                          TARGET_RATIO, quick, repeats=31)

@@ -31,3 +31,22 @@ def calibrate(fn, target_s=0.02):
     fn()
     once = time.perf_counter() - start
     return max(1, int(target_s / max(once, 1e-9)))
+
+
+def ratio_workload(name, what, mytorch_fn, numpy_fn, target_ratio, quick, repeats):
+    """Time one mytorch step against its NumPy twin and report milliseconds and the ratio of
+    medians against `target_ratio` (the shape of every large-array workload)."""
+    fns = {"mytorch": mytorch_fn, "numpy": numpy_fn}
+    times = measure(fns, repeats=3 if quick else repeats, number=1, warmup=1 if quick else 3)
+    ms = {side: {k: v * 1e3 for k, v in t.items() if k != "repeats"} for side, t in times.items()}
+    ratio = ms["mytorch"]["median"] / ms["numpy"]["median"]
+    return {
+        "name": name,
+        "what": what,
+        "unit": "ms",
+        "mytorch": ms["mytorch"],
+        "numpy": ms["numpy"],
+        "ratio": ratio,
+        "target": {"metric": "ratio", "value": target_ratio, "met": ratio <= target_ratio},
+        "repeats": times["mytorch"]["repeats"],
+    }

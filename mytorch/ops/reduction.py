@@ -41,12 +41,19 @@ class Sum(Function):
         return _unreduce(g, ctx.shape, ctx.dims, ctx.keepdim), None, None
 
 
-def sum(input, dim=None, keepdim=False, *, dtype=None):
-    require_tensor(input, "sum")
+def _summable(input, dtype, name):
+    """The input of a sum-like reduction: cast to `dtype` if given; bool and integer tensors
+    are summed in int64, as in PyTorch."""
+    require_tensor(input, name)
     if dtype is not None:
-        input = input.to(dtype)
-    elif input._data.dtype.kind in "biu":
-        input = input.to(dtypes.int64)
+        return input.to(dtype)
+    if input._data.dtype.kind in "biu":
+        return input.to(dtypes.int64)
+    return input
+
+
+def sum(input, dim=None, keepdim=False, *, dtype=None):
+    input = _summable(input, dtype, "sum")
     return Sum.apply(input, normalize_dims(dim, input.ndim), keepdim)
 
 
@@ -149,11 +156,7 @@ class Prod(Function):
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
-    require_tensor(input, "prod")
-    if dtype is not None:
-        input = input.to(dtype)
-    elif input._data.dtype.kind in "biu":
-        input = input.to(dtypes.int64)
+    input = _summable(input, dtype, "prod")
     return Prod.apply(input, normalize_dims(dim, input.ndim), keepdim)
 
 
@@ -350,11 +353,7 @@ class Cumsum(Function):
 
 
 def cumsum(input, dim, *, dtype=None):
-    require_tensor(input, "cumsum")
-    if dtype is not None:
-        input = input.to(dtype)
-    elif input._data.dtype.kind in "biu":
-        input = input.to(dtypes.int64)
+    input = _summable(input, dtype, "cumsum")
     if input.ndim == 0:
         return input.clone()
     return Cumsum.apply(input, normalize_dim(dim, input.ndim))
