@@ -179,6 +179,7 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
             if not retain_graph:
                 fn._saved = None     # frees what backward needed; None marks the node as freed
                 fn._inputs = None
+                fn._out_data = None
 
         for leaf, g, fresh in leaves.values():
             if leaf._hooks:
@@ -202,10 +203,8 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
 def _call_backward(fn, gouts):
     if len(gouts) > 1 and fn._materialize:
         for i, g in enumerate(gouts):
-            if g is None:
-                t = fn._outputs[i]()
-                if t is not None and t._requires_grad:
-                    gouts[i] = _wrap(t._device.xp.zeros_like(t._data), t._device)
+            if g is None and fn._out_data[i][0].dtype.kind == "f":
+                gouts[i] = _wrap(fn.xp.zeros_like(fn._out_data[i][0]), fn.device)
     grads = fn.backward(fn, *gouts)
     if type(grads) is not tuple:
         grads = (grads,)

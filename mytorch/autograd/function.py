@@ -32,9 +32,8 @@ What `ctx` offers:
                             that it was not changed in place since; other arrays (masks,
                             intermediates) are saved as constants.
     ctx.saved_tensors       those values as Tensors, in order
-    ctx.inputs, ctx.outputs the input and output Tensors (version-checked on access). Nodes
-                            hold outputs weakly (no cycles): an output that backward needs
-                            must be saved with save_for_backward, which keeps its array
+    ctx.inputs, ctx.outputs the input and output Tensors (version-checked on access; a node
+                            keeps its outputs' arrays, not the tensors, so no cycle forms)
     ctx.mark_non_differentiable(*arrays)   outputs that never carry a gradient (indices)
     ctx.set_materialize_grads(False)       let backward see None instead of zeros for
                             outputs that received no gradient
@@ -63,6 +62,7 @@ class Function:
     _to_save = ()
     _saved = ()
     _inputs = None
+    _out_data = ()
     _non_diff = ()
     _materialize = True
     _has_hooks = False      # an output tensor has hooks or retains its grad
@@ -208,16 +208,16 @@ class Function:
         values saved for backward (the edges were recorded before forward ran)."""
         non_diff = self._non_diff
         refs = []
-        versions = []
+        data = []
         for i, t in enumerate(outs):
             refs.append(weakref.ref(t))
-            versions.append(t._vc[0])
+            data.append((t._data, t._vc, t._vc[0]))
             if t._data.dtype.kind == "f" and not (non_diff and any(t._data is n for n in non_diff)):
                 t._requires_grad = True
                 t.grad_fn = self
                 t._output_nr = i
         self._outputs = refs
-        self._out_versions = versions
+        self._out_data = data
         if self._to_save:
             saved = []
             for v in self._to_save:
@@ -226,9 +226,8 @@ class Function:
 
     @staticmethod
     def _pack(value, args, outs, raw_outs):
-        """A saved value as (kind, payload, version): an input tensor, an output (its index,
-        array and version box, not the tensor, which points back at this node), or a
-        constant."""
+        """A saved value as (kind, payload, version): an input tensor, an output (by index:
+        the node keeps each output's array, see `_output`), or a constant."""
         if isinstance(value, Tensor):
             return ("input", value, value._vc[0])
         for a in args:
@@ -238,27 +237,30 @@ class Function:
                 return ("input", a, a._vc[0])
         for i, t in enumerate(outs):
             if value is t._data or value is raw_outs[i]:
-                return ("output", i, (t._data, t._vc, t._vc[0]))
+                return ("output", i, None)
         return ("constant", value, None)
 
     def _unpack(self, entry):
-        kind, payload, version = entry      # for an output: (index, (array, vc, version))
+        kind, payload, version = entry
         if kind == "input":
             if payload._vc[0] != version:
                 self._check_version(payload, version)
             return payload
         if kind == "output":
-            return self._saved_output(payload, *version)
+            return self._output(payload)
         if payload is None or isinstance(payload, (int, float, bool)):
             return payload
         if not isinstance(payload, self.device.backend.array_type):
             payload = self.xp.asarray(payload)       # a NumPy scalar from a 0-d computation
         return _wrap(payload, self.device)
 
-    def _saved_output(self, i, array, vc, version):
-        """A saved output: the live tensor if it still exists, else an equivalent one rebuilt
-        from the saved array (same graph position), so double backward works after the
-        original tensor is gone (PyTorch's SavedVariable does the same)."""
+    def _output(self, i):
+        """Output i: the live tensor if it still exists, else an equivalent one rebuilt from
+        the array and version counter the node keeps (same place in the graph), so backward
+        and double backward work after the user dropped the original (PyTorch's
+        SavedVariable does the same). The node never holds the tensor itself, which points
+        back at the node."""
+        array, vc, version = self._out_data[i]
         t = self._outputs[i]()
         if t is None or t._data is not array:
             t = _wrap(array, self.device, True)
@@ -267,15 +269,6 @@ class Function:
             t._output_nr = i
         if vc[0] != version:
             self._check_version(t, version)
-        return t
-
-    def _output(self, i):
-        t = self._outputs[i]()
-        if t is None:
-            raise RuntimeError(f"{self.name()}: output {i} no longer exists; a Function whose "
-                               "backward needs its output must save it in forward with "
-                               "ctx.save_for_backward(y)")
-        self._check_version(t, self._out_versions[i])
         return t
 
     def _check_version(self, t, expected):

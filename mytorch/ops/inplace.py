@@ -60,20 +60,18 @@ def _commit(self, out):
         self._output_nr = out._output_nr
         self._requires_grad = True
         fn._outputs[out._output_nr] = weakref.ref(self)
-        fn._out_versions[out._output_nr] = self._vc[0]
+        fn._out_data[out._output_nr] = (self._data, self._vc, self._vc[0])
         # the node's references to self's old value become a detached alias: it shares the
         # version counter (so using the old value raises), and no self <-> node cycle forms
         alias = _wrap(self._data, self._device)
         alias._vc = self._vc
         fn._inputs = tuple(alias if a is self else a for a in fn._inputs)
-        fn._saved = [_rebind_saved(entry, self, alias, out._output_nr) for entry in fn._saved]
+        fn._saved = [_rebind_saved(entry, self, alias) for entry in fn._saved]
     return self
 
 
-def _rebind_saved(entry, self, alias, nr):
+def _rebind_saved(entry, self, alias):
     kind, obj, version = entry
-    if kind == "output" and obj == nr:              # the saved result now lives in self
-        return (kind, obj, (self._data, self._vc, self._vc[0]))
     if kind == "input" and obj is self:
         return (kind, alias, version)
     return entry
