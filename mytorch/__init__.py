@@ -21,15 +21,7 @@ from .factories import *           # noqa: F401,F403
 from . import autograd
 from .autograd import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled
 from . import ops
-from .ops import *                 # noqa: F401,F403
-from .ops import (neg, abs, sign, exp, log, log1p, expm1, sqrt, rsqrt, reciprocal, square, sin,
-                  cos, tanh, sigmoid, erf, relu, clamp, clip, sum, mean, var, std, prod, max,
-                  min, amax, amin, argmax, argmin, logsumexp, softmax, log_softmax, cumsum, norm,
-                  all, any, reshape, permute, transpose, swapaxes, t, squeeze, unsqueeze, flatten,
-                  unflatten, cat, concat, concatenate, stack, narrow, split, chunk, unbind, flip,
-                  roll, tril, triu, index_select, gather, scatter, scatter_add, masked_fill, sort,
-                  argsort, topk, matmul, mm, bmm, dot, outer, einsum, dropout, bernoulli,
-                  multinomial, clone, detach, broadcast_to)
+from .ops import *                 # noqa: F401,F403  (the public ops: ops.__all__)
 from . import cuda
 
 __version__ = "0.1.0"

@@ -318,6 +318,33 @@ class Tensor:
     def contiguous(self):
         return _ops.contiguous(self)
 
+    # ---- new tensors like this one: same dtype and device unless given ----------------------
+
+    def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False):
+        from .factories import tensor
+        return tensor(data, dtype=dtype or self.dtype, device=device or self._device,
+                      requires_grad=requires_grad)
+
+    def new_zeros(self, *size, dtype=None, device=None, requires_grad=False):
+        from .factories import zeros
+        return zeros(*size, dtype=dtype or self.dtype, device=device or self._device,
+                     requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, device=None, requires_grad=False):
+        from .factories import ones
+        return ones(*size, dtype=dtype or self.dtype, device=device or self._device,
+                    requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, device=None, requires_grad=False):
+        from .factories import empty
+        return empty(*size, dtype=dtype or self.dtype, device=device or self._device,
+                     requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False):
+        from .factories import full
+        return full(size, fill_value, dtype=dtype or self.dtype, device=device or self._device,
+                    requires_grad=requires_grad)
+
     # ---- arithmetic operators ---------------------------------------------------------------
 
     def __add__(self, other):
@@ -573,6 +600,219 @@ class Tensor:
     def isfinite(self):
         return _ops.isfinite(self)
 
+    # the newer elementwise functions (mytorch/ops/elementwise.py, arithmetic.py)
+
+    def tan(self):
+        return _ops.tan(self)
+
+    def asin(self):
+        return _ops.asin(self)
+
+    arcsin = asin
+
+    def acos(self):
+        return _ops.acos(self)
+
+    arccos = acos
+
+    def atan(self):
+        return _ops.atan(self)
+
+    arctan = atan
+
+    def sinh(self):
+        return _ops.sinh(self)
+
+    def cosh(self):
+        return _ops.cosh(self)
+
+    def asinh(self):
+        return _ops.asinh(self)
+
+    arcsinh = asinh
+
+    def acosh(self):
+        return _ops.acosh(self)
+
+    arccosh = acosh
+
+    def atanh(self):
+        return _ops.atanh(self)
+
+    arctanh = atanh
+
+    def log2(self):
+        return _ops.log2(self)
+
+    def log10(self):
+        return _ops.log10(self)
+
+    def exp2(self):
+        return _ops.exp2(self)
+
+    def sinc(self):
+        return _ops.sinc(self)
+
+    def deg2rad(self):
+        return _ops.deg2rad(self)
+
+    def rad2deg(self):
+        return _ops.rad2deg(self)
+
+    def sgn(self):
+        return _ops.sgn(self)
+
+    def positive(self):
+        return _ops.positive(self)
+
+    def floor(self):
+        return _ops.floor(self)
+
+    def ceil(self):
+        return _ops.ceil(self)
+
+    def trunc(self):
+        return _ops.trunc(self)
+
+    fix = trunc
+
+    def frac(self):
+        return _ops.frac(self)
+
+    def round(self, *, decimals=0):
+        return _ops.round(self, decimals=decimals)
+
+    def clamp_min(self, min):
+        return _ops.clamp_min(self, min)
+
+    def clamp_max(self, max):
+        return _ops.clamp_max(self, max)
+
+    def nan_to_num(self, nan=0.0, posinf=None, neginf=None):
+        return _ops.nan_to_num(self, nan, posinf, neginf)
+
+    def atan2(self, other):
+        return _ops.atan2(self, other)
+
+    arctan2 = atan2
+
+    def logaddexp(self, other):
+        return _ops.logaddexp(self, other)
+
+    def hypot(self, other):
+        return _ops.hypot(self, other)
+
+    def xlogy(self, other):
+        return _ops.xlogy(self, other)
+
+    def lerp(self, end, weight):
+        return _ops.lerp(self, end, weight)
+
+    def addcmul(self, tensor1, tensor2, *, value=1):
+        return _ops.addcmul(self, tensor1, tensor2, value=value)
+
+    def addcdiv(self, tensor1, tensor2, *, value=1):
+        return _ops.addcdiv(self, tensor1, tensor2, value=value)
+
+    # their in-place forms (mytorch/ops/inplace.py; each bumps _version)
+
+    def tan_(self):
+        return _ops.tan_(self)
+
+    def asin_(self):
+        return _ops.asin_(self)
+
+    arcsin_ = asin_
+
+    def acos_(self):
+        return _ops.acos_(self)
+
+    arccos_ = acos_
+
+    def atan_(self):
+        return _ops.atan_(self)
+
+    arctan_ = atan_
+
+    def sinh_(self):
+        return _ops.sinh_(self)
+
+    def cosh_(self):
+        return _ops.cosh_(self)
+
+    def asinh_(self):
+        return _ops.asinh_(self)
+
+    arcsinh_ = asinh_
+
+    def acosh_(self):
+        return _ops.acosh_(self)
+
+    arccosh_ = acosh_
+
+    def atanh_(self):
+        return _ops.atanh_(self)
+
+    arctanh_ = atanh_
+
+    def log2_(self):
+        return _ops.log2_(self)
+
+    def log10_(self):
+        return _ops.log10_(self)
+
+    def exp2_(self):
+        return _ops.exp2_(self)
+
+    def sinc_(self):
+        return _ops.sinc_(self)
+
+    def deg2rad_(self):
+        return _ops.deg2rad_(self)
+
+    def rad2deg_(self):
+        return _ops.rad2deg_(self)
+
+    def sgn_(self):
+        return _ops.sgn_(self)
+
+    def floor_(self):
+        return _ops.floor_(self)
+
+    def ceil_(self):
+        return _ops.ceil_(self)
+
+    def trunc_(self):
+        return _ops.trunc_(self)
+
+    fix_ = trunc_
+
+    def frac_(self):
+        return _ops.frac_(self)
+
+    def round_(self, *, decimals=0):
+        return _ops.round_(self, decimals=decimals)
+
+    def clamp_min_(self, min):
+        return _ops.clamp_min_(self, min)
+
+    def clamp_max_(self, max):
+        return _ops.clamp_max_(self, max)
+
+    def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+        return _ops.nan_to_num_(self, nan, posinf, neginf)
+
+    def atan2_(self, other):
+        return _ops.atan2_(self, other)
+
+    arctan2_ = atan2_
+
+    def hypot_(self, other):
+        return _ops.hypot_(self, other)
+
+    def xlogy_(self, other):
+        return _ops.xlogy_(self, other)
+
     # ---- reductions ---------------------------------------------------------------------
 
     def sum(self, dim=None, keepdim=False, *, dtype=None):
@@ -628,6 +868,33 @@ class Tensor:
 
     def any(self, dim=None, keepdim=False):
         return _ops.any(self, dim, keepdim)
+
+    def cumprod(self, dim, *, dtype=None):
+        return _ops.cumprod(self, dim, dtype=dtype)
+
+    def logcumsumexp(self, dim):
+        return _ops.logcumsumexp(self, dim)
+
+    def cummax(self, dim):
+        return _ops.cummax(self, dim)
+
+    def cummin(self, dim):
+        return _ops.cummin(self, dim)
+
+    def median(self, dim=None, keepdim=False):
+        return _ops.median(self, dim, keepdim)
+
+    def nansum(self, dim=None, keepdim=False, *, dtype=None):
+        return _ops.nansum(self, dim, keepdim, dtype=dtype)
+
+    def nanmean(self, dim=None, keepdim=False, *, dtype=None):
+        return _ops.nanmean(self, dim, keepdim, dtype=dtype)
+
+    def count_nonzero(self, dim=None):
+        return _ops.count_nonzero(self, dim)
+
+    def aminmax(self, *, dim=None, keepdim=False):
+        return _ops.aminmax(self, dim=dim, keepdim=keepdim)
 
     # ---- shape ----------------------------------------------------------------------------
 
@@ -710,6 +977,36 @@ class Tensor:
     def repeat(self, *sizes):
         return _ops.repeat(self, *sizes)
 
+    def tile(self, *dims):
+        return _ops.tile(self, dims[0] if len(dims) == 1 and not isinstance(dims[0], builtins.int)
+                         else dims)
+
+    def movedim(self, source, destination):
+        return _ops.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    def diag(self, diagonal=0):
+        return _ops.diag(self, diagonal)
+
+    def diagonal(self, offset=0, dim1=0, dim2=1):
+        return _ops.diagonal(self, offset, dim1, dim2)
+
+    def diag_embed(self, offset=0, dim1=-2, dim2=-1):
+        return _ops.diag_embed(self, offset, dim1, dim2)
+
+    def trace(self):
+        return _ops.trace(self)
+
+    def diff(self, n=1, dim=-1, prepend=None, append=None):
+        return _ops.diff(self, n, dim, prepend, append)
+
+    def rot90(self, k=1, dims=(0, 1)):
+        return _ops.rot90(self, k, dims)
+
+    def kron(self, other):
+        return _ops.kron(self, other)
+
     # ---- indexing -------------------------------------------------------------------------
 
     def index_select(self, dim, index):
@@ -732,6 +1029,51 @@ class Tensor:
 
     def argsort(self, dim=-1, descending=False, stable=False):
         return _ops.argsort(self, dim, descending, stable=stable)
+
+    def nonzero(self, *, as_tuple=False):
+        return _ops.nonzero(self, as_tuple=as_tuple)
+
+    def argwhere(self):
+        return _ops.argwhere(self)
+
+    def masked_select(self, mask):
+        return _ops.masked_select(self, mask)
+
+    def take(self, index):
+        return _ops.take(self, index)
+
+    def take_along_dim(self, indices, dim=None):
+        return _ops.take_along_dim(self, indices, dim)
+
+    def index_add(self, dim, index, source, *, alpha=1):
+        return _ops.index_add(self, dim, index, source, alpha=alpha)
+
+    def index_copy(self, dim, index, source):
+        return _ops.index_copy(self, dim, index, source)
+
+    def index_fill(self, dim, index, value):
+        return _ops.index_fill(self, dim, index, value)
+
+    def masked_scatter(self, mask, source):
+        return _ops.masked_scatter(self, mask, source)
+
+    def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
+        return _ops.scatter_(self, dim, index, src, value=value, reduce=reduce)
+
+    def scatter_add_(self, dim, index, src):
+        return _ops.scatter_add_(self, dim, index, src)
+
+    def index_add_(self, dim, index, source, *, alpha=1):
+        return _ops.index_add_(self, dim, index, source, alpha=alpha)
+
+    def index_copy_(self, dim, index, source):
+        return _ops.index_copy_(self, dim, index, source)
+
+    def index_fill_(self, dim, index, value):
+        return _ops.index_fill_(self, dim, index, value)
+
+    def masked_scatter_(self, mask, source):
+        return _ops.masked_scatter_(self, mask, source)
 
     # ---- linear algebra -------------------------------------------------------------------
 

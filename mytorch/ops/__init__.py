@@ -1,33 +1,58 @@
 """Every differentiable primitive, forward and backward side by side, one family per file:
 
     elementwise.py   math and activations of one tensor
-    arithmetic.py    + − × ÷ pow, maximum/minimum, where, comparisons, logical ops
-    reduction.py     sum, mean, var/std, prod, max/min, logsumexp, norm, cumsum, softmax
-    shape.py         view/reshape, permute, expand, cat/stack, split, flip, roll, pad, ...
-    indexing.py      x[...], x[...] = v, gather, scatter, index_select, sort, topk
+    arithmetic.py    + − × ÷ pow and other binary math, maximum/minimum, where, comparisons
+    reduction.py     sum, mean, var/std, prod, max/min, median, logsumexp, norm, softmax, cum*
+    shape.py         view/reshape, permute, expand, cat/stack, split, flip, roll, pad, tile, ...
+    indexing.py      x[...], x[...] = v, gather, scatter, index_select, sort, topk, nonzero, ...
     linalg.py        matmul, einsum, outer
     sampling.py      dropout, bernoulli, multinomial
     conversion.py    dtype and device moves, clone, detach
-    inplace.py       add_, mul_, fill_, x[i] = v, ... (version counters)
+    inplace.py       add_, mul_, fill_, x[i] = v, scatter_, ... (version counters)
 
 Layers (`mytorch.nn`) build on these; nothing here imports from above.
 """
+import types as _types
+
 from .common import normalize_dim
-# elementwise first: it and arithmetic import each other, and this order resolves it
-from .elementwise import (neg, abs, sign, exp, log, log1p, expm1, sqrt, rsqrt, reciprocal,
-                          square, sin, cos, tanh, sigmoid, erf, relu, leaky_relu, elu, gelu,
-                          silu, softplus, clamp, clip)
-from .arithmetic import *          # noqa: F401,F403
-from .reduction import (sum, mean, var, std, prod, max, min, amax, amin, argmax, argmin,
-                        logsumexp, softmax, log_softmax, cumsum, norm, all, any)
-from .shape import (reshape, view, permute, transpose, swapaxes, t, expand, broadcast_to,
-                    sum_to, squeeze, unsqueeze, flatten, unflatten, cat, concat, concatenate,
-                    stack, narrow, split, chunk, unbind, flip, roll, tril, triu, pad, repeat)
-from .indexing import (getitem, index_put, index_select, gather, scatter, scatter_add,
-                       masked_fill, sort, argsort, topk)
-from .linalg import matmul, mm, bmm, dot, outer, ger, einsum
-from .sampling import dropout, bernoulli, multinomial
-from .conversion import to, clone, contiguous, detach
-from .inplace import (add_, sub_, mul_, div_, pow_, clamp_, masked_fill_, exp_, relu_,
-                      sigmoid_, tanh_, neg_, sqrt_, addcmul_, addcdiv_, lerp_, fill_, copy_,
-                      setitem, uniform_, normal_, bernoulli_, random_)
+# elementwise before arithmetic: they import each other, and this order resolves it
+from .elementwise import (neg, abs, sign, exp, log, log1p, expm1, sqrt, rsqrt, reciprocal, square,
+                          sin, cos, tanh, sigmoid, erf, relu, leaky_relu, elu, gelu, silu,
+                          softplus, clamp, clip, tan, asin, acos, atan, arcsin, arccos, arctan,
+                          sinh, cosh, asinh, acosh, atanh, arcsinh, arccosh, arctanh, log2, log10,
+                          exp2, sinc, deg2rad, rad2deg, sgn, positive, floor, ceil, trunc, fix,
+                          round, frac, clamp_min, clamp_max, nan_to_num, hardtanh, relu6,
+                          hardsigmoid, hardswish, mish, logsigmoid, selu, celu, softsign,
+                          tanhshrink)
+from .arithmetic import *          # noqa: F401,F403  (its __all__)
+from .reduction import (sum, mean, var, std, prod, max, min, amax, amin, argmax, argmin, logsumexp,
+                        softmax, log_softmax, cumsum, norm, all, any, cumprod, logcumsumexp,
+                        cummax, cummin, median, nansum, nanmean, var_mean, std_mean, count_nonzero,
+                        aminmax)
+from .shape import (reshape, view, permute, transpose, swapaxes, t, expand, broadcast_to, sum_to,
+                    squeeze, unsqueeze, flatten, unflatten, cat, concat, concatenate, stack,
+                    narrow, split, chunk, unbind, flip, roll, tril, triu, pad, repeat, movedim,
+                    moveaxis, tile, diagonal, diag_embed, diag, trace, diff, meshgrid,
+                    broadcast_shapes, broadcast_tensors, atleast_1d, atleast_2d, atleast_3d,
+                    hstack, vstack, row_stack, dstack, rot90, kron)
+from .indexing import (getitem, index_put, index_select, gather, scatter, scatter_add, masked_fill,
+                       sort, argsort, topk, nonzero, argwhere, masked_select, take, take_along_dim,
+                       index_add, index_copy, index_fill, masked_scatter)
+from .linalg import (matmul, mm, bmm, dot, outer, ger, einsum)
+from .sampling import (dropout, bernoulli, multinomial)
+from .conversion import (to, clone, contiguous, detach)
+from .inplace import (add_, sub_, mul_, div_, pow_, clamp_, masked_fill_, exp_, relu_, sigmoid_,
+                      tanh_, neg_, sqrt_, addcmul_, addcdiv_, lerp_, fill_, copy_, setitem,
+                      uniform_, normal_, bernoulli_, random_, scatter_, scatter_add_, index_add_,
+                      index_copy_, index_fill_, masked_scatter_, tan_, asin_, acos_, atan_, sinh_,
+                      cosh_, asinh_, acosh_, atanh_, log2_, log10_, exp2_, sinc_, deg2rad_,
+                      rad2deg_, sgn_, floor_, ceil_, trunc_, round_, frac_, clamp_min_, clamp_max_,
+                      nan_to_num_, atan2_, hypot_, xlogy_)
+
+# the public ops, for `from mytorch.ops import *` in mytorch/__init__.py: everything imported
+# above but the submodules, the in-place forms (tensor methods) and what only tensor.py and the
+# engine call
+_INTERNAL = {"normalize_dim", "getitem", "setitem", "index_put", "sum_to"}
+__all__ = [name for name, value in list(globals().items())
+           if not name.startswith("_") and not name.endswith("_") and name not in _INTERNAL
+           and not isinstance(value, _types.ModuleType)]

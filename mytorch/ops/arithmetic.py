@@ -1,4 +1,5 @@
-"""Binary arithmetic with broadcasting, `where`, comparisons and logical ops.
+"""Binary arithmetic with broadcasting (+ − × ÷, pow, remainder, atan2, hypot, logaddexp, xlogy,
+lerp, addcmul/addcdiv), maximum/minimum, `where`, comparisons and logical ops.
 
 Operands are tensors or Python numbers on either side. Before the array code runs, tensors are
 cast to PyTorch's result dtype (`mytorch.dtypes.result_type`); Python numbers stay Python
@@ -239,8 +240,14 @@ class Where(Function):
         return None, ga, gb
 
 
-def where(condition, input, other):
-    """Elementwise choice: `input` where `condition` is True, else `other` (numbers allowed)."""
+def where(condition, input=None, other=None):
+    """Elementwise choice: `input` where `condition` is True, else `other` (numbers allowed).
+    `where(condition)` alone is `nonzero(condition, as_tuple=True)`, as in PyTorch."""
+    if input is None and other is None:
+        from .indexing import nonzero
+        return nonzero(condition, as_tuple=True)
+    if input is None or other is None:
+        raise TypeError("where() takes a condition alone, or a condition, input and other")
     require_tensor(condition, "where", "condition")
     if condition._data.dtype.kind != "b":
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
@@ -391,3 +398,211 @@ __all__ = ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "where", "eq
            "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "isnan", "isinf",
            "isfinite", "floor_divide", "remainder", "fmod", "isclose", "allclose", "equal",
            "greater", "less", "greater_equal", "less_equal", "not_equal"]
+
+
+# ---- more binary (and three-operand) functions: atan2, logaddexp, hypot, xlogy, lerp,
+# addcmul, addcdiv. Integer operands of the float functions give the default float dtype.
+
+def _common(name, *operands, floating=False):
+    """Tensor operands cast to their PyTorch result dtype (the default float dtype when
+    `floating` and that would be bool or integer); numbers stay numbers."""
+    dt = dtypes.result_type(*operands)
+    if floating and not dt.is_floating_point:
+        dt = dtypes.get_default_dtype()
+    return tuple(cast(x, dt) if isinstance(x, Tensor) and x.dtype is not dt else x
+                 for x in operands)
+
+
+class Atan2(Function):
+    """y = atan2(a, b), the angle of the point (b, a) in (−π, π];
+    ∂y/∂a = b/(a² + b²), ∂y/∂b = −a/(a² + b²)"""
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.xp.arctan2(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        r2 = a * a + b * b
+        return (g * b / r2 if need_a else None), (-g * a / r2 if need_b else None)
+
+
+def atan2(input, other):
+    a, b = _common("atan2", require_tensor(input, "atan2"),
+                   require_tensor(other, "atan2", "other"), floating=True)
+    return Atan2.apply(a, b)
+
+
+arctan2 = atan2
+
+
+class Logaddexp(Function):
+    """y = ln(eᵃ + eᵇ), without overflow;  ∂y/∂a = σ(a − b), ∂y/∂b = σ(b − a)"""
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return ctx.xp.logaddexp(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (g * elementwise.sigmoid(a - b) if need_a else None), \
+            (g * elementwise.sigmoid(b - a) if need_b else None)
+
+
+def logaddexp(input, other):
+    a, b = _common("logaddexp", require_tensor(input, "logaddexp"),
+                   require_tensor(other, "logaddexp", "other"), floating=True)
+    return Logaddexp.apply(a, b)
+
+
+class Hypot(Function):
+    """y = √(a² + b²), without overflow;  ∂y/∂a = a/y, ∂y/∂b = b/y"""
+    @staticmethod
+    def forward(ctx, a, b):
+        y = ctx.xp.hypot(a, b)
+        ctx.save_for_backward(a, b, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, y = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return (g * a / y if need_a else None), (g * b / y if need_b else None)
+
+
+def hypot(input, other):
+    a, b = _common("hypot", require_tensor(input, "hypot"),
+                   require_tensor(other, "hypot", "other"), floating=True)
+    return Hypot.apply(a, b)
+
+
+class Xlogy(Function):
+    """y = a·ln b, and 0 where a = 0 (even for b = 0; NaN stays NaN);
+    ∂y/∂a = ln b (0 where a = 0 and b ≤ 0, as in PyTorch), ∂y/∂b = a/b"""
+    @staticmethod
+    def forward(ctx, a, b):
+        xp = ctx.xp
+        ctx.save_for_backward(a, b)
+        zero = (a == 0) & ~xp.isnan(b)
+        return a * xp.log(xp.where(zero, 1.0, b).astype(b.dtype, copy=False))  # 0·ln 1 = 0
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        ga = gb = None
+        if need_a:
+            ga = g * elementwise.log(where((a == 0) & (b <= 0), 1.0, b))
+        if need_b:
+            gb = g * a / b
+        return ga, gb
+
+
+def xlogy(input, other):
+    """input·ln(other), 0 where input is 0; either side may be a number."""
+    a, b = _common("xlogy", *promote(input, other, "xlogy"), floating=True)
+    if not isinstance(a, Tensor):
+        a = _full_like(b, a)
+    if not isinstance(b, Tensor):
+        b = _full_like(a, b)
+    return Xlogy.apply(a, b)
+
+
+class Lerp(Function):
+    """y = a + w·(b − a), computed as b − (b − a)(1 − w) for |w| ≥ ½ so that w = 1 gives b
+    exactly (PyTorch's formula);  ∂y/∂a = 1 − w, ∂y/∂b = w, ∂y/∂w = b − a"""
+    @staticmethod
+    def forward(ctx, a, b, w):
+        xp = ctx.xp
+        need_a, need_b, need_w = ctx.needs_input_grad
+        ctx.save_for_backward(a if need_w else None, b if need_w else None,
+                              w if need_a or need_b else None)
+        d = b - a
+        if isinstance(w, (int, float)):
+            return a + w * d if abs(w) < 0.5 else b - d * (1 - w)
+        return xp.where(xp.abs(w) < 0.5, a + w * d, b - d * (1 - w))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, w = ctx.saved_tensors
+        need_a, need_b, need_w = ctx.needs_input_grad
+        return (g * (1 - w) if need_a else None), (g * w if need_b else None), \
+            (g * (b - a) if need_w else None)
+
+
+def lerp(input, end, weight):
+    """input + weight·(end − input); `weight` is a number or a tensor."""
+    require_tensor(input, "lerp")
+    require_tensor(end, "lerp", "end")
+    if not isinstance(weight, Tensor) and not isinstance(weight, (int, float)):
+        raise TypeError(f"lerp(): argument 'weight' must be Tensor or a number, not "
+                        f"{type(weight).__name__}")
+    return Lerp.apply(*_common("lerp", input, end, weight, floating=True))
+
+
+class Addcmul(Function):
+    """y = x + v·t₁·t₂;  ∂y/∂x = 1, ∂y/∂t₁ = v·t₂, ∂y/∂t₂ = v·t₁"""
+    @staticmethod
+    def forward(ctx, x, t1, t2, value=1):
+        _, need_1, need_2 = ctx.needs_input_grad
+        ctx.value = value
+        ctx.save_for_backward(t1 if need_2 else None, t2 if need_1 else None)
+        p = t1 * t2
+        return x + (p if value == 1 else p * value)
+
+    @staticmethod
+    def backward(ctx, g):
+        t1, t2 = ctx.saved_tensors
+        _, need_1, need_2 = ctx.needs_input_grad
+        gv = g if ctx.value == 1 else g * ctx.value
+        return g, (gv * t2 if need_1 else None), (gv * t1 if need_2 else None)
+
+
+def addcmul(input, tensor1, tensor2, *, value=1):
+    """input + value·tensor1·tensor2 (out of place)"""
+    for t, arg in ((input, "input"), (tensor1, "tensor1"), (tensor2, "tensor2")):
+        require_tensor(t, "addcmul", arg)
+    if isinstance(value, float) and all(t._data.dtype.kind in "biu"
+                                        for t in (input, tensor1, tensor2)):
+        raise RuntimeError("For integral input tensors, argument value must not be a floating "
+                           "point number.")
+    return Addcmul.apply(*_common("addcmul", input, tensor1, tensor2), value=value)
+
+
+class Addcdiv(Function):
+    """y = x + v·t₁/t₂;  ∂y/∂x = 1, ∂y/∂t₁ = v/t₂, ∂y/∂t₂ = −v·t₁/t₂²"""
+    @staticmethod
+    def forward(ctx, x, t1, t2, value=1):
+        ctx.value = value
+        ctx.save_for_backward(t1, t2)
+        q = t1 / t2
+        return x + (q if value == 1 else q * value)
+
+    @staticmethod
+    def backward(ctx, g):
+        t1, t2 = ctx.saved_tensors
+        _, need_1, need_2 = ctx.needs_input_grad
+        gv = (g if ctx.value == 1 else g * ctx.value) / t2
+        return g, (gv if need_1 else None), (-gv * t1 / t2 if need_2 else None)
+
+
+def addcdiv(input, tensor1, tensor2, *, value=1):
+    """input + value·tensor1/tensor2 (out of place; true division)"""
+    for t, arg in ((input, "input"), (tensor1, "tensor1"), (tensor2, "tensor2")):
+        require_tensor(t, "addcdiv", arg)
+    if tensor1._data.dtype.kind in "biu" and tensor2._data.dtype.kind in "biu":
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a "
+                           "future release addcdiv will perform a true division of tensor1 and "
+                           "tensor2. The historic addcdiv behavior can be implemented as "
+                           "(input + value * mytorch.trunc(tensor1 / tensor2)).to(input.dtype) "
+                           "for integer inputs and as (input + value * tensor1 / tensor2) for "
+                           "float inputs. The future addcdiv behavior is just the latter "
+                           "implementation: (input + value * tensor1 / tensor2), for all dtypes.")
+    return Addcdiv.apply(*_common("addcdiv", input, tensor1, tensor2), value=value)
+
+
+__all__ += ["atan2", "arctan2", "logaddexp", "hypot", "xlogy", "lerp", "addcmul", "addcdiv"]

@@ -1,4 +1,6 @@
-"""Elementwise functions of one tensor: math and activations, each forward next to its backward.
+"""Elementwise functions of one tensor: math (exp, log, trig and hyperbolic functions, rounding,
+erf, ...) and activations (relu, gelu, silu, softplus, mish, selu, ...), each forward next to its
+backward.
 
 Each backward is the derivative times the incoming gradient g = ∂L/∂y, written with tensor ops
 so that it can itself be differentiated. Where the derivative is simplest in terms of the output
@@ -497,3 +499,555 @@ def clamp(input, min=None, max=None):
 
 
 clip = clamp
+
+
+# ---- more of PyTorch's elementwise functions: trigonometry, hyperbolic functions, logarithms,
+# rounding, the piecewise activations, and a few small helpers. Same rules as above: integer
+# inputs of a float function give the default float dtype; rounding keeps integer dtypes.
+
+_LN2 = math.log(2.0)
+_LN10 = math.log(10.0)
+
+
+class Tan(Function):
+    """y = tan x;  ∂y/∂x = 1 + y²"""
+    @staticmethod
+    def forward(ctx, x):
+        y = ctx.xp.tan(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g * (1 + y * y)
+
+
+def tan(input):
+    return Tan.apply(floating(input, "tan"))
+
+
+class Asin(Function):
+    """y = arcsin x;  ∂y/∂x = 1/√(1 − x²)"""
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.xp.arcsin(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * rsqrt(1 - x * x)
+
+
+def asin(input):
+    return Asin.apply(floating(input, "asin"))
+
+
+class Acos(Function):
+    """y = arccos x;  ∂y/∂x = −1/√(1 − x²)"""
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.xp.arccos(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return -g * rsqrt(1 - x * x)
+
+
+def acos(input):
+    return Acos.apply(floating(input, "acos"))
+
+
+class Atan(Function):
+    """y = arctan x;  ∂y/∂x = 1/(1 + x²)"""
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.xp.arctan(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g / (1 + x * x)
+
+
+def atan(input):
+    return Atan.apply(floating(input, "atan"))
+
+
+class Sinh(Function):
+    """y = sinh x;  ∂y/∂x = cosh x"""
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.xp.sinh(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * cosh(x)
+
+
+def sinh(input):
+    return Sinh.apply(floating(input, "sinh"))
+
+
+class Cosh(Function):
+    """y = cosh x;  ∂y/∂x = sinh x"""
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.xp.cosh(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * sinh(x)
+
+
+def cosh(input):
+    return Cosh.apply(floating(input, "cosh"))
+
+
+class Asinh(Function):
+    """y = arsinh x;  ∂y/∂x = 1/√(x² + 1)"""
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.xp.arcsinh(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * rsqrt(x * x + 1)
+
+
+def asinh(input):
+    return Asinh.apply(floating(input, "asinh"))
+
+
+class Acosh(Function):
+    """y = arcosh x (x ≥ 1);  ∂y/∂x = 1/√(x² − 1)"""
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.xp.arccosh(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * rsqrt(x * x - 1)
+
+
+def acosh(input):
+    return Acosh.apply(floating(input, "acosh"))
+
+
+class Atanh(Function):
+    """y = artanh x (|x| < 1);  ∂y/∂x = 1/(1 − x²)"""
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.xp.arctanh(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g / (1 - x * x)
+
+
+def atanh(input):
+    return Atanh.apply(floating(input, "atanh"))
+
+
+arcsin, arccos, arctan = asin, acos, atan
+arcsinh, arccosh, arctanh = asinh, acosh, atanh
+
+
+class Log2(Function):
+    """y = log₂ x;  ∂y/∂x = 1/(x·ln 2)"""
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.xp.log2(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g / (x * _LN2)
+
+
+def log2(input):
+    return Log2.apply(floating(input, "log2"))
+
+
+class Log10(Function):
+    """y = log₁₀ x;  ∂y/∂x = 1/(x·ln 10)"""
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return ctx.xp.log10(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g / (x * _LN10)
+
+
+def log10(input):
+    return Log10.apply(floating(input, "log10"))
+
+
+class Exp2(Function):
+    """y = 2ˣ;  ∂y/∂x = y·ln 2"""
+    @staticmethod
+    def forward(ctx, x):
+        y = ctx.xp.exp2(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g * y * _LN2
+
+
+def exp2(input):
+    return Exp2.apply(floating(input, "exp2"))
+
+
+class Sinc(Function):
+    """y = sin(πx)/(πx), and 1 at x = 0 (the normalized sinc);
+    ∂y/∂x = (cos(πx) − y)/x, and 0 at x = 0 (y is even)"""
+    @staticmethod
+    def forward(ctx, x):
+        xp = ctx.xp
+        ctx.save_for_backward(x)
+        zero = x == 0
+        px = (x + zero) * math.pi            # x = 0 becomes π: no 0/0, overwritten below
+        return xp.where(zero, 1.0, xp.sin(px) / px).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * SincDerivative.apply(x)
+
+
+class SincDerivative(Function):
+    """s′(x) = (cos(πx) − s(x))/x, 0 at x = 0, for s = sinc; as its own op so that its
+    derivative is right at 0 too. From x·s = sin(πx)/π: s + x·s′ = cos(πx) and
+    2s′ + x·s″ = −π²·x·s, so s″ = −(π²·x·s + 2s′)/x, whose limit at 0 is −π²/3."""
+    @staticmethod
+    def forward(ctx, x):
+        xp = ctx.xp
+        ctx.save_for_backward(x)
+        zero = x == 0
+        safe = x + zero
+        px = safe * math.pi
+        d = (xp.cos(px) - xp.sin(px) / px) / safe
+        return xp.where(zero, 0.0, d).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        zero = x == 0
+        safe = where(zero, 1.0, x)           # the x = 0 branch is replaced, never 0/0
+        s2 = -(sinc(safe) * safe * (math.pi ** 2) + SincDerivative.apply(safe) * 2) / safe
+        return g * where(zero, -(math.pi ** 2) / 3, s2)
+
+
+def sinc(input):
+    return Sinc.apply(floating(input, "sinc"))
+
+
+def deg2rad(input):
+    """y = x·π/180"""
+    return floating(input, "deg2rad") * (math.pi / 180)
+
+
+def rad2deg(input):
+    """y = x·180/π"""
+    return floating(input, "rad2deg") * (180 / math.pi)
+
+
+def sgn(input):
+    """sign(x): PyTorch's name that also covers complex numbers (mytorch has none)."""
+    return sign(input)
+
+
+def positive(input):
+    """+x: the input itself, as in PyTorch."""
+    require_tensor(input, "positive")
+    if input._data.dtype.kind == "b":
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+class Rounding(Function):
+    """y = floor x, ceil x, trunc x or round x (half to even, optionally to `decimals` places),
+    as the subclass's `fn` names it;  ∂y/∂x = 0 (the steps are flat; PyTorch gives 0 at the
+    jumps too)"""
+    fn = None
+
+    @staticmethod
+    def forward(ctx, x, decimals=0):
+        if decimals:
+            return ctx.xp.round(x, decimals)
+        return getattr(ctx.xp, ctx.fn)(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return zeros_like(g)
+
+
+class Floor(Rounding):
+    fn = "floor"
+
+
+class Ceil(Rounding):
+    fn = "ceil"
+
+
+class Trunc(Rounding):
+    fn = "trunc"
+
+
+class Round(Rounding):
+    fn = "round"
+
+
+def _rounding(cls, input, decimals=0):
+    """Integer tensors are already whole: they come back as a copy of the same dtype."""
+    name = cls.fn
+    require_tensor(input, name)
+    kind = input._data.dtype.kind
+    if kind == "f":
+        return cls.apply(input, decimals=decimals)
+    if kind == "b" or decimals:
+        raise RuntimeError(f"\"{name}\" not implemented for '{input.dtype.name}'" +
+                           (" with decimals" if decimals else ""))
+    return input.clone()
+
+
+def floor(input):
+    """⌊x⌋"""
+    return _rounding(Floor, input)
+
+
+def ceil(input):
+    """⌈x⌉"""
+    return _rounding(Ceil, input)
+
+
+def trunc(input):
+    """x rounded toward zero"""
+    return _rounding(Trunc, input)
+
+
+fix = trunc
+
+
+def round(input, *, decimals=0):
+    """x rounded to the nearest integer, ties to even (or to `decimals` decimal places, as
+    round(x·10ᵈ)/10ᵈ)"""
+    return _rounding(Round, input, decimals)
+
+
+class Frac(Function):
+    """y = x − trunc(x) (keeps the sign of x);  ∂y/∂x = 1"""
+    @staticmethod
+    def forward(ctx, x):
+        return x - ctx.xp.trunc(x)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+def frac(input):
+    require_tensor(input, "frac")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"\"frac\" not implemented for '{input.dtype.name}': it needs a "
+                           "floating tensor")
+    return Frac.apply(input)
+
+
+def clamp_min(input, min):
+    """max(x, min): clamp with a lower bound only."""
+    return clamp(input, min=min)
+
+
+def clamp_max(input, max):
+    """min(x, max): clamp with an upper bound only."""
+    return clamp(input, max=max)
+
+
+class NanToNum(Function):
+    """y = x where x is finite; NaN, +∞ and −∞ replaced by `nan`, `posinf`, `neginf` (the
+    infinities by the dtype's largest finite values by default);  ∂y/∂x = 1 where x is
+    finite, else 0"""
+    @staticmethod
+    def forward(ctx, x, nan, posinf, neginf):
+        xp = ctx.xp
+        ctx.save_for_backward(xp.isfinite(x))
+        return xp.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+    @staticmethod
+    def backward(ctx, g):
+        finite, = ctx.saved_tensors
+        return g * finite, None, None, None
+
+
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
+    require_tensor(input, "nan_to_num")
+    if input._data.dtype.kind != "f":
+        return input.clone()             # integers are always finite
+    return NanToNum.apply(input, nan, posinf, neginf)
+
+
+class Hardtanh(Function):
+    """y = min(max(x, lo), hi);  ∂y/∂x = 1 where lo < x < hi, else 0 (0 on the edges, as in
+    PyTorch, so relu6 = hardtanh(x, 0, 6) has relu's 0 at x = 0)"""
+    @staticmethod
+    def forward(ctx, x, lo, hi):
+        xp = ctx.xp
+        ctx.save_for_backward((x > lo) & (x < hi))   # a constant mask: hardtanh'' = 0
+        return xp.minimum(xp.maximum(x, lo), hi).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        inside, = ctx.saved_tensors
+        return g * inside, None, None
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0):
+    if min_val > max_val:
+        raise ValueError(f"hardtanh(): min_val ({min_val}) cannot be greater than max_val "
+                         f"({max_val})")
+    return Hardtanh.apply(floating(input, "hardtanh"), min_val, max_val)
+
+
+def relu6(input):
+    """min(max(x, 0), 6)"""
+    return hardtanh(input, 0.0, 6.0)
+
+
+class Hardsigmoid(Function):
+    """y = min(max(x/6 + ½, 0), 1);  ∂y/∂x = 1/6 where −3 < x < 3, else 0"""
+    @staticmethod
+    def forward(ctx, x):
+        xp = ctx.xp
+        ctx.save_for_backward((x > -3) & (x < 3))
+        return xp.minimum(xp.maximum(x / 6 + 0.5, 0), 1).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        inside, = ctx.saved_tensors
+        return g * inside * (1 / 6)
+
+
+def hardsigmoid(input):
+    return Hardsigmoid.apply(floating(input, "hardsigmoid"))
+
+
+class Hardswish(Function):
+    """y = x·min(max(x + 3, 0), 6)/6;  ∂y/∂x = 0 for x < −3, x/3 + ½ for −3 ≤ x ≤ 3, 1 above
+    (PyTorch's choice on the edges)"""
+    @staticmethod
+    def forward(ctx, x):
+        xp = ctx.xp
+        ctx.save_for_backward(x)
+        return (x * xp.minimum(xp.maximum(x + 3, 0), 6) / 6).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return where(x < -3, 0.0, where(x <= 3, g * (x / 3 + 0.5), g))
+
+
+def hardswish(input):
+    return Hardswish.apply(floating(input, "hardswish"))
+
+
+class Mish(Function):
+    """y = x·tanh(softplus x), softplus x = ln(1 + eˣ);
+    ∂y/∂x = tanh(softplus x) + x·σ(x)·(1 − tanh²(softplus x))"""
+    @staticmethod
+    def forward(ctx, x):
+        xp = ctx.xp
+        ctx.save_for_backward(x)
+        return x * xp.tanh(xp.log1p(xp.exp(-xp.abs(x))) + xp.maximum(x, 0))
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        t = tanh(softplus(x))
+        return g * (t + x * sigmoid(x) * (1 - t * t))
+
+
+def mish(input):
+    return Mish.apply(floating(input, "mish"))
+
+
+class Logsigmoid(Function):
+    """y = ln σ(x) = −softplus(−x), computed as min(x, 0) − ln(1 + e^(−|x|));
+    ∂y/∂x = 1 − σ(x) = σ(−x)"""
+    @staticmethod
+    def forward(ctx, x):
+        xp = ctx.xp
+        ctx.save_for_backward(x)
+        return xp.minimum(x, 0) - xp.log1p(xp.exp(-xp.abs(x)))
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * sigmoid(-x)
+
+
+def logsigmoid(input):
+    return Logsigmoid.apply(floating(input, "logsigmoid"))
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input):
+    """y = λ·elu(x, α) with PyTorch's λ ≈ 1.0507 and α ≈ 1.6733;  ∂y/∂x = λ·elu′(x, α)"""
+    return elu(input, _SELU_ALPHA) * _SELU_SCALE
+
+
+def celu(input, alpha=1.0):
+    """y = max(0, x) + min(0, α(e^(x/α) − 1)) = α·elu(x/α);  ∂y/∂x = 1 for x > 0, else e^(x/α)"""
+    if alpha == 0:
+        raise ValueError("celu(): alpha must not be 0 (it divides x)")
+    if alpha == 1:
+        return elu(input, 1.0)
+    return elu(floating(input, "celu") / alpha, 1.0) * alpha
+
+
+class Softsign(Function):
+    """y = x/(1 + |x|);  ∂y/∂x = 1/(1 + |x|)²"""
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x / (1 + ctx.xp.abs(x))
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        d = 1 + abs(x)
+        return g / (d * d)
+
+
+def softsign(input):
+    return Softsign.apply(floating(input, "softsign"))
+
+
+def tanhshrink(input):
+    """y = x − tanh x;  ∂y/∂x = tanh²x"""
+    x = floating(input, "tanhshrink")
+    return x - tanh(x)

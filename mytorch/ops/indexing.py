@@ -1,5 +1,6 @@
 """Indexing: `x[...]` (basic, advanced, boolean), `x[...] = v`, index_select, gather,
-scatter/scatter_add, masked_fill, sort, argsort, topk.
+scatter/scatter_add, masked_fill, sort, argsort, topk, nonzero, masked_select, take,
+take_along_dim, index_add/index_copy/index_fill, masked_scatter.
 
 Reading elements and scattering gradients are each other's backward:
 
@@ -399,3 +400,178 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     order = argsort(input, d, descending=largest)
     indices = order[(slice(None),) * d + (slice(0, k),)].contiguous()
     return _ValuesIndices(gather(input, d, indices), indices)
+
+
+# ---- more indexing: nonzero, masked_select, take, take_along_dim, index_add/copy/fill -------
+#
+# All but nonzero are compositions: reading elements goes through AdvancedIndex / gather, writing
+# through IndexPut / IndexInto, so the gradients (and gradients of gradients) are theirs.
+
+class _Nonzero(Function):
+    """The indices of the non-zero elements, one row per element in row-major order: no
+    gradient"""
+    @staticmethod
+    def forward(ctx, x):
+        xp = ctx.xp
+        y = xp.argwhere(x.reshape(1) if x.ndim == 0 else x).astype(xp.int64, copy=False)
+        if x.ndim == 0:
+            y = y[:, :0]
+        ctx.mark_non_differentiable(y)
+        return y
+
+
+def nonzero(input, *, as_tuple=False):
+    """An (N, ndim) int64 tensor of the indices where `input` is non-zero; with
+    `as_tuple=True`, one 1-d index tensor per dimension (so `x[nonzero(m, as_tuple=True)]`
+    reads those elements)."""
+    require_tensor(input, "nonzero")
+    if as_tuple:
+        found = _Nonzero.apply(input.reshape(1) if input.ndim == 0 else input)
+        return tuple(found[:, d].contiguous() for d in range(found.shape[1]))
+    return _Nonzero.apply(input)
+
+
+def argwhere(input):
+    """The same as `nonzero(input)`."""
+    return nonzero(input)
+
+
+def _bool_mask(mask, name):
+    require_tensor(mask, name, "mask")
+    if mask._data.dtype.kind != "b":
+        raise RuntimeError(f"{name}: expected BoolTensor for mask, got {mask.dtype}")
+    return mask
+
+
+def masked_select(input, mask):
+    """The elements of `input` where `mask` is True (the two broadcast together), as a 1-d
+    tensor;  ∂L/∂x = zeros with g at the selected places."""
+    from .shape import broadcast_tensors
+    require_tensor(input, "masked_select")
+    x, m = broadcast_tensors(input, _bool_mask(mask, "masked_select"))
+    return x[m]
+
+
+def take(input, index):
+    """`input` read as if 1-d at `index` (negatives count from the end); the result has the
+    shape of `index`."""
+    require_tensor(input, "take")
+    require_tensor(index, "take", "index")
+    if index._data.dtype.kind not in "iu":
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {index.dtype}")
+    n = input.numel()
+    if index.numel():
+        lo, hi = int(index.min()), int(index.max())
+        if hi >= n or lo < -n:
+            raise IndexError(f"out of range: tried to access index {hi if hi >= n else lo} on a "
+                             f"tensor of {n} elements.")
+    return input.reshape(-1)[index]
+
+
+def take_along_dim(input, indices, dim=None):
+    """Values at `indices` along `dim` (input and indices broadcast in the other dims); with
+    dim=None both are flattened first. What `argsort`/`argmax(keepdim=True)` pair with."""
+    from .shape import broadcast_shapes
+    require_tensor(input, "take_along_dim")
+    require_tensor(indices, "take_along_dim", "indices")
+    if indices._data.dtype.kind not in "iu":
+        raise RuntimeError(f"torch.take_along_dim(): dtype of indices should be Long but got "
+                           f"{indices.dtype}")
+    if dim is None:
+        return gather(input.reshape(-1), 0, indices.reshape(-1))
+    if input.ndim != indices.ndim:
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same "
+                           f"number of dimensions, but got {input.ndim} dimensions for input, and "
+                           f"{indices.ndim} dimensions for indices")
+    d = normalize_dim(dim, input.ndim)
+    others = (s[:d] + (1,) + s[d + 1:] for s in (input.shape, indices.shape))
+    shape = list(broadcast_shapes(*others))
+    x_shape, i_shape = list(shape), list(shape)
+    if input.ndim:
+        x_shape[d], i_shape[d] = input.shape[d], indices.shape[d]
+    return gather(input.expand(x_shape), d, indices.expand(i_shape))
+
+
+def _along_dim(input, dim, index, name, source=None):
+    """Checks for index_add/index_copy/index_fill: a 1-d integer index inside dim, and a
+    source whose shape is input's with len(index) along dim. Returns (dim, index)."""
+    require_tensor(input, name)
+    require_tensor(index, name, "index")
+    if index.ndim > 1:
+        raise IndexError(f"{name}(): Index is supposed to be a vector")
+    if index._data.dtype.kind not in "iu":
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+    d = normalize_dim(dim, input.ndim)
+    index = index.reshape(-1)
+    if index._device is not input._device:
+        index = index.to(input._device)
+    n = input.shape[d] if input.ndim else 1
+    if index.numel():
+        lo, hi = int(index.min()), int(index.max())
+        if lo < -n or hi >= n:
+            raise IndexError(f"{name}(): index {hi if hi >= n else lo} is out of bounds for "
+                             f"dimension {d} with size {n}")
+    if source is not None:
+        require_tensor(source, name, "source")
+        if source.dtype is not input.dtype:
+            raise RuntimeError(f"{name}(): self ({input.dtype}) and source ({source.dtype}) must "
+                               f"have the same scalar type")
+        want = list(input.shape)
+        if want:
+            want[d] = index.numel()
+        fits = list(source.shape) == want if want else source.numel() == index.numel() == 1
+        if not fits:
+            raise RuntimeError(f"{name}(): source of shape {list(source.shape)} does not match "
+                               f"self of shape {list(input.shape)} with {index.numel()} indices "
+                               f"along dimension {d} (expected {want})")
+    return d, index
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    """out = input, then out[..., index[i], ...] += alpha·source[..., i, ...] along `dim`
+    (repeated indices accumulate);
+    ∂L/∂input = g, ∂L/∂source = alpha·index_select(g, dim, index)."""
+    d, index = _along_dim(input, dim, index, "index_add", source)
+    if input.ndim == 0:
+        return input + source.reshape(()) * alpha
+    if alpha != 1:
+        source = source * alpha
+    at = (slice(None),) * d + (index._data,)
+    return input + IndexInto.apply(source, tuple(input.shape), at, True)
+
+
+def index_copy(input, dim, index, source):
+    """out = input, then out[..., index[i], ...] = source[..., i, ...] along `dim`;
+    ∂L/∂input = g with zeros where written, ∂L/∂source = index_select(g, dim, index)."""
+    d, index = _along_dim(input, dim, index, "index_copy", source)
+    if input.ndim == 0:
+        return source.reshape(()).clone()
+    return index_put(input, (slice(None),) * d + (index,), source)
+
+
+def index_fill(input, dim, index, value):
+    """out = input with `value` (a number or a 0-d tensor) at `index` along `dim`."""
+    d, index = _along_dim(input, dim, index, "index_fill")
+    if isinstance(value, Tensor) and value.ndim != 0:
+        raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got "
+                           f"tensor with {value.ndim} dimension(s).")
+    if input.ndim == 0:
+        return index_put(input.reshape(1), index, value).reshape(())
+    return index_put(input, (slice(None),) * d + (index,), value)
+
+
+def masked_scatter(input, mask, source):
+    """out = input with the elements of `source` (in row-major order) copied, one by one, to
+    the places where `mask` (broadcast to input's shape) is True."""
+    from .shape import expand
+    require_tensor(input, "masked_scatter")
+    require_tensor(source, "masked_scatter", "source")
+    mask = expand(_bool_mask(mask, "masked_scatter"), tuple(input.shape))
+    n = int(mask.sum())
+    if source.numel() < n:
+        raise RuntimeError(f"masked_scatter: expected source to have at least {n} elements (the "
+                           f"number of ones in mask), got {source.numel()}")
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"masked_scatter_: expected self and source to have same dtypes but "
+                           f"got {input.dtype} and {source.dtype}")
+    return index_put(input, mask, source.reshape(-1)[:n])

@@ -272,3 +272,139 @@ def random_(self, low=0, high=None, *, generator=None):
         low, high = 0, low if low else 2 ** 24
     gen = generator_for(generator, self._device)
     return _random_fill(self, lambda: gen.integers(low, high, self._data.shape))
+
+
+# ---- in-place scatters and index writes: the out-of-place op, committed into self ----------
+
+def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
+    return _inplace(self, indexing.scatter, dim, index, src, value=value, reduce=reduce)
+
+
+def scatter_add_(self, dim, index, src):
+    return _inplace(self, indexing.scatter_add, dim, index, src)
+
+
+def index_add_(self, dim, index, source, *, alpha=1):
+    return _inplace(self, indexing.index_add, dim, index, source, alpha=alpha)
+
+
+def index_copy_(self, dim, index, source):
+    return _inplace(self, indexing.index_copy, dim, index, source)
+
+
+def index_fill_(self, dim, index, value):
+    return _inplace(self, indexing.index_fill, dim, index, value)
+
+
+def masked_scatter_(self, mask, source):
+    return _inplace(self, indexing.masked_scatter, mask, source)
+
+
+# ---- in-place forms of the newer elementwise functions (each runs the out-of-place op) ------
+
+def tan_(self):
+    return _inplace(self, elementwise.tan)
+
+
+def asin_(self):
+    return _inplace(self, elementwise.asin)
+
+
+def acos_(self):
+    return _inplace(self, elementwise.acos)
+
+
+def atan_(self):
+    return _inplace(self, elementwise.atan)
+
+
+def sinh_(self):
+    return _inplace(self, elementwise.sinh)
+
+
+def cosh_(self):
+    return _inplace(self, elementwise.cosh)
+
+
+def asinh_(self):
+    return _inplace(self, elementwise.asinh)
+
+
+def acosh_(self):
+    return _inplace(self, elementwise.acosh)
+
+
+def atanh_(self):
+    return _inplace(self, elementwise.atanh)
+
+
+def log2_(self):
+    return _inplace(self, elementwise.log2)
+
+
+def log10_(self):
+    return _inplace(self, elementwise.log10)
+
+
+def exp2_(self):
+    return _inplace(self, elementwise.exp2)
+
+
+def sinc_(self):
+    return _inplace(self, elementwise.sinc)
+
+
+def deg2rad_(self):
+    return _inplace(self, elementwise.deg2rad)
+
+
+def rad2deg_(self):
+    return _inplace(self, elementwise.rad2deg)
+
+
+def sgn_(self):
+    return _inplace(self, elementwise.sign)
+
+
+def floor_(self):
+    return _inplace(self, elementwise.floor)
+
+
+def ceil_(self):
+    return _inplace(self, elementwise.ceil)
+
+
+def trunc_(self):
+    return _inplace(self, elementwise.trunc)
+
+
+def round_(self, *, decimals=0):
+    return _inplace(self, elementwise.round, decimals=decimals)
+
+
+def frac_(self):
+    return _inplace(self, elementwise.frac)
+
+
+def clamp_min_(self, min):
+    return _inplace(self, elementwise.clamp_min, min)
+
+
+def clamp_max_(self, max):
+    return _inplace(self, elementwise.clamp_max, max)
+
+
+def nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
+    return _inplace(self, elementwise.nan_to_num, nan, posinf, neginf)
+
+
+def atan2_(self, other):
+    return _inplace(self, arithmetic.atan2, other)
+
+
+def hypot_(self, other):
+    return _inplace(self, arithmetic.hypot, other)
+
+
+def xlogy_(self, other):
+    return _inplace(self, arithmetic.xlogy, other)

@@ -1,5 +1,6 @@
-"""Reductions over dimensions: sum, mean, var/std, prod, max/min, logsumexp, norm, cumsum,
-softmax and log_softmax.
+"""Reductions over dimensions: sum, mean, var/std, prod, max/min, median, logsumexp, norm,
+softmax and log_softmax, nansum/nanmean, and the cumulative ones (cumsum, cumprod, cummax/cummin,
+logcumsumexp).
 
 `dim` is an int, a tuple of ints (negatives count from the end) or None for all dimensions;
 `keepdim=True` keeps reduced dimensions with size 1. The backward of a reduction broadcasts the
@@ -13,7 +14,7 @@ from collections import namedtuple
 
 from .arithmetic import where
 from .common import floating, normalize_dim, normalize_dims, reduced_shape, require_tensor
-from .elementwise import abs, exp, sqrt
+from .elementwise import abs, exp, log, sqrt
 from .indexing import gather
 from .shape import expand, flip, reshape, squeeze
 from .. import dtypes
@@ -421,3 +422,221 @@ def all(input, dim=None, keepdim=False):
 def any(input, dim=None, keepdim=False):
     require_tensor(input, "any")
     return _Truth.apply(input, normalize_dims(dim, input.ndim), keepdim, "any")
+
+
+# ---- more reductions: cumprod, logcumsumexp, cummax/cummin, median, nan-aware, pairs --------
+
+_MinMax = namedtuple("return_types", ["min", "max"])
+
+
+def _scan(xp, x, axis, op):
+    """Inclusive prefix scan of an associative, commutative `op` (xp.maximum, xp.logaddexp)
+    along `axis` in log₂(n) vectorised steps (Hillis–Steele): after the step of width s, each
+    element combines itself with the one s places before. (NumPy's ufunc.accumulate has no
+    counterpart on every backend.)"""
+    y = xp.moveaxis(x, axis, -1)
+    step = 1
+    while step < y.shape[-1]:
+        y = xp.concatenate([y[..., :step], op(y[..., step:], y[..., :-step])], axis=-1)
+        step *= 2
+    return xp.ascontiguousarray(xp.moveaxis(y, -1, axis))
+
+
+def _reverse_cumsum(t, dim):
+    return flip(cumsum(flip(t, dim), dim), dim)
+
+
+class Cumprod(Function):
+    """yᵢ = Π_{j≤i} xⱼ along dim;  ∂L/∂xⱼ = Σ_{i≥j} gᵢ·Π_{k≤i, k≠j} xₖ (see _cumprod_grad)"""
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        y = ctx.xp.cumprod(x, axis=dim)
+        ctx.save_for_backward(x, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        return _cumprod_grad(x, y, g, ctx.dim), None
+
+
+def _cumprod_grad(x, y, g, dim):
+    """∂L/∂x of y = cumprod(x), exact with zeros and differentiable again.
+
+    Without zeros it is revcumsum(g·y)/x. With zeros, take z, each slice's first zero:
+      j < z:  still revcumsum(g·y)ⱼ/xⱼ (xⱼ ≠ 0, and y carries its dependence on x_z);
+      j = z:  Σ_{i≥z} gᵢ Π_{k≤i,k≠z} xₖ, the gradient of cumprod at x' = x with x_z set to 1;
+      j > z:  x_z times that same gradient at x' (each product holds x_z once).
+    x' has one zero less per slice, so the recursion ends (one level per zero in a slice)."""
+    is_zero = x == 0
+    if not bool(any(is_zero)):
+        return _reverse_cumsum(g * y, dim) / x
+    zeros_so_far = cumsum(is_zero, dim)
+    before = zeros_so_far == 0
+    first = is_zero & (zeros_so_far == 1)
+    x1 = where(first, 1.0, x)
+    rest = _cumprod_grad(x1, cumprod(x1, dim), g, dim)
+    x_first = sum(where(first, x, 0.0), dim, keepdim=True)
+    g_before = _reverse_cumsum(g * y, dim) / where(before, x, 1.0)
+    return where(before, g_before, where(first, rest, x_first * rest))
+
+
+def cumprod(input, dim, *, dtype=None):
+    input = _summable(input, dtype, "cumprod")
+    if input.ndim == 0:
+        return input.clone()
+    return Cumprod.apply(input, normalize_dim(dim, input.ndim))
+
+
+class LogCumSumExp(Function):
+    """yᵢ = log Σ_{j≤i} e^(xⱼ) along dim, by a scan of logaddexp (stable at any magnitude);
+    ∂L/∂xⱼ = Σ_{i≥j} gᵢ e^(xⱼ−yᵢ), summed in log space separately for the positive and the
+    negative parts of g, so nothing overflows (PyTorch's formula)."""
+    @staticmethod
+    def forward(ctx, x, dim):
+        ctx.dim = dim
+        y = _scan(ctx.xp, x, dim, ctx.xp.logaddexp)
+        ctx.save_for_backward(x, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        d = ctx.dim
+
+        def part(sign):
+            # log of the positive (or negative) part of g; "log 0" is a huge negative number,
+            # not -inf, so the nested logcumsumexp never meets -inf − (-inf)
+            mask = g > 0 if sign > 0 else g < 0
+            log_mag = where(mask, log(where(mask, g * sign, 1.0)), -1e30)
+            return exp(x + flip(logcumsumexp(flip(log_mag - y, d), d), d))
+        return part(1) - part(-1), None
+
+
+def logcumsumexp(input, dim):
+    x = floating(input, "logcumsumexp")
+    if x.ndim == 0:
+        return x.clone()
+    return LogCumSumExp.apply(x, normalize_dim(dim, x.ndim))
+
+
+class _CumArgExtreme(Function):
+    """Index of the running max (or min) along dim: the last one among ties, and from a NaN
+    on, the latest NaN (as PyTorch): no gradient"""
+    @staticmethod
+    def forward(ctx, x, dim, smallest):
+        xp = ctx.xp
+        running = _scan(xp, x, dim, xp.minimum if smallest else xp.maximum)
+        shape = [1] * x.ndim
+        shape[dim] = x.shape[dim]
+        position = xp.arange(x.shape[dim]).reshape(shape)
+        hit = x == running
+        if x.dtype.kind == "f":
+            hit = hit | xp.isnan(x)
+        y = _scan(xp, xp.where(hit, position, 0), dim, xp.maximum).astype(xp.int64, copy=False)
+        ctx.mark_non_differentiable(y)
+        return y
+
+
+def _cum_extreme(input, dim, smallest, name):
+    require_tensor(input, name)
+    if input.ndim == 0:
+        values, indices = _cum_extreme(input.reshape(1), 0, smallest, name)
+        return _ValuesIndices(values.reshape(()), indices.reshape(()))
+    d = normalize_dim(dim, input.ndim)
+    indices = _CumArgExtreme.apply(input, d, smallest)
+    return _ValuesIndices(gather(input, d, indices), indices)
+
+
+def cummax(input, dim):
+    """(values, indices): the running maximum along `dim` and where it was found; the
+    gradient goes to the element each value was read from."""
+    return _cum_extreme(input, dim, False, "cummax")
+
+
+def cummin(input, dim):
+    """(values, indices): the running minimum along `dim` and where it was found."""
+    return _cum_extreme(input, dim, True, "cummin")
+
+
+def median(input, dim=None, keepdim=False):
+    """The lower median (of an even count, the smaller middle value), NaN when the slice
+    holds a NaN; with `dim`, (values, indices). The gradient goes to the chosen element."""
+    from .arithmetic import isnan
+    from .indexing import argsort
+    require_tensor(input, "median")
+    if dim is None:
+        if input.numel() == 0 and input.is_floating_point():
+            return input.sum() * float("nan")          # the median of nothing is NaN
+        return median(input.reshape(-1), 0).values
+    d = normalize_dim(dim, input.ndim)
+    if input.ndim == 0:
+        return _ValuesIndices(input.clone(), _ArgReduce.apply(input, None, False, False))
+    _check_nonempty(input, (d,), "median")
+    n = input.shape[d]
+    order = argsort(input, d)                       # NaNs sort last
+    position = (n - 1) // 2
+    if input.is_floating_point():
+        nans = sum(isnan(input), d, keepdim=True)
+        position = where(nans > 0, n - nans, position)  # the first NaN, if any
+    else:
+        position = _full_index(order, d, position)
+    indices = gather(order, d, position)
+    values = gather(input, d, indices)
+    if not keepdim:
+        values, indices = squeeze(values, d), squeeze(indices, d)
+    return _ValuesIndices(values, indices)
+
+
+def _full_index(like, dim, value):
+    """An int64 tensor of `value` with `like`'s shape reduced over `dim` (keepdim)."""
+    from ..factories import full
+    return full(reduced_shape(like.shape, (dim,)), value, dtype=dtypes.int64, device=like.device)
+
+
+def nansum(input, dim=None, keepdim=False, *, dtype=None):
+    """Σ x over dims, NaNs counted as zero (their gradient is zero)."""
+    from .arithmetic import isnan
+    x = _summable(input, dtype, "nansum")
+    if x._data.dtype.kind == "f":
+        x = where(isnan(x), 0.0, x)
+    return sum(x, dim, keepdim)
+
+
+def nanmean(input, dim=None, keepdim=False, *, dtype=None):
+    """The mean of the non-NaN elements over dims (NaN where all are NaN)."""
+    from .arithmetic import isnan
+    require_tensor(input, "nanmean")
+    x = input.to(dtype) if dtype is not None else input
+    if x._data.dtype.kind != "f":
+        raise RuntimeError(f"nanmean(): expected input to have floating point dtype but got "
+                           f"{x.dtype}")
+    count = sum(~isnan(x), dim, keepdim).to(x.dtype)
+    empty = count == 0                      # all NaN: NaN, quietly (0/0 would warn)
+    return where(empty, float("nan"), nansum(x, dim, keepdim) / where(empty, 1.0, count))
+
+
+def var_mean(input, dim=None, *, correction=1, keepdim=False, unbiased=None):
+    """(var, mean) over dims, as two tensors."""
+    return (var(input, dim, correction=correction, keepdim=keepdim, unbiased=unbiased),
+            mean(input, dim, keepdim))
+
+
+def std_mean(input, dim=None, *, correction=1, keepdim=False, unbiased=None):
+    """(std, mean) over dims, as two tensors."""
+    return (std(input, dim, correction=correction, keepdim=keepdim, unbiased=unbiased),
+            mean(input, dim, keepdim))
+
+
+def count_nonzero(input, dim=None):
+    """The number of non-zero elements over dims (int64)."""
+    require_tensor(input, "count_nonzero")
+    return sum(input != 0, dim)
+
+
+def aminmax(input, *, dim=None, keepdim=False):
+    """(min, max) over `dim` (all elements when None); ties share the gradient as in amin/amax."""
+    dims = () if dim is None else dim
+    return _MinMax(_amax(input, dims, keepdim, True, "aminmax"),
+                   _amax(input, dims, keepdim, False, "aminmax"))

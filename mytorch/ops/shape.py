@@ -1,5 +1,6 @@
-"""Shape ops: view/reshape, permute/transpose, expand, squeeze/unsqueeze, flatten, cat/stack,
-split/chunk, flip, roll, tril/triu, pad, repeat.
+"""Shape ops: view/reshape, permute/transpose/movedim, expand, squeeze/unsqueeze, flatten,
+cat/stack (and h/v/dstack), split/chunk, flip, roll, rot90, tril/triu, pad, repeat/tile,
+diagonal/diag/trace, diff, meshgrid, kron.
 
 These move numbers around without changing them, so each backward moves the gradient back:
 the inverse reshape or permutation, a sum over expanded dimensions, slices of the gradient for
@@ -12,7 +13,7 @@ import numpy as np
 
 from .common import normalize_dim, normalize_dims, promote, require_tensor
 from ..autograd.function import Function
-from ..factories import as_tensor
+from ..factories import as_tensor, zeros
 from ..tensor import Tensor
 
 
@@ -547,3 +548,274 @@ def repeat(input, *sizes):
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of "
                            "dimensions of tensor")
     return Repeat.apply(input, sizes)
+
+
+# ---- more shape ops: moving dims, tiling, diagonals, differences, grids, stacking, rotating ----
+#
+# Each is a composition of the differentiable ops above (and indexing), so its backward is the
+# composition of theirs. Where PyTorch returns a view, `diagonal` (and `diag` of a matrix) here
+# returns a copy: it reads the diagonal through an advanced index.
+
+def _dim_list(dims):
+    return (dims,) if isinstance(dims, numbers.Integral) else tuple(dims)
+
+
+def movedim(input, source, destination):
+    """Move dimensions `source` to positions `destination`; the others keep their order."""
+    require_tensor(input, "movedim")
+    source, destination = _dim_list(source), _dim_list(destination)
+    if len(source) != len(destination):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(source)} "
+                           f"dims) should contain the same number of dims as destination "
+                           f"({list(destination)} dims)")
+    n = input.ndim
+    src = [normalize_dim(d, n) for d in source]
+    dst = [normalize_dim(d, n) for d in destination]
+    if len(set(src)) != len(src):
+        raise RuntimeError(f"movedim: repeated dim in `source` ({list(source)})")
+    if len(set(dst)) != len(dst):
+        raise RuntimeError(f"movedim: repeated dim in `destination` ({list(destination)})")
+    if n == 0:
+        return _alias(input)
+    rest = iter(d for d in range(n) if d not in src)
+    where = dict(zip(dst, src))
+    order = tuple(where[i] if i in where else next(rest) for i in range(n))
+    return permute(input, order)
+
+
+moveaxis = movedim
+
+
+def tile(input, dims):
+    """`input` repeated `dims` times along each dimension; fewer dims than input.ndim are
+    padded with 1s in front (unlike `repeat`, which refuses)."""
+    require_tensor(input, "tile")
+    dims = _shape_args((dims,), "tile")
+    dims = (1,) * (input.ndim - len(dims)) + dims
+    return repeat(input, dims)
+
+
+def _diagonal_positions(n, m, offset):
+    """Row and column numbers of the `offset` diagonal of an n×m matrix (host arrays)."""
+    length = max(min(n + min(offset, 0), m - max(offset, 0)), 0)
+    i = np.arange(length)
+    return i - min(offset, 0), i + max(offset, 0)
+
+
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """The `offset` diagonal of the matrices in dims (dim1, dim2), as a new last dimension
+    (a copy, where PyTorch gives a view);  ∂L/∂x = zeros with g on that diagonal."""
+    require_tensor(input, "diagonal")
+    n = input.ndim
+    if n < 2:
+        raise RuntimeError(f"diagonal(): input must have at least 2 dimensions, got {n}")
+    a, b = normalize_dim(dim1, n), normalize_dim(dim2, n)
+    if a == b:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    x = movedim(input, (a, b), (-2, -1))
+    rows, cols = _diagonal_positions(x.shape[-2], x.shape[-1], int(offset))
+    return x[..., as_tensor(rows, device=input.device), as_tensor(cols, device=input.device)]
+
+
+_diagonal = diagonal        # `diag` takes an argument named `diagonal`, as in PyTorch
+
+
+def diag_embed(input, offset=0, dim1=-2, dim2=-1):
+    """A tensor with one more dimension whose matrices in (dim1, dim2) carry the last
+    dimension of `input` on their `offset` diagonal, zeros elsewhere."""
+    from .indexing import index_put
+    require_tensor(input, "diag_embed")
+    n = input.ndim + 1
+    a, b = normalize_dim(dim1, n), normalize_dim(dim2, n)
+    if a == b:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    x = input.reshape(1) if input.ndim == 0 else input
+    k = x.shape[-1]
+    m = k + abs(int(offset))
+    rows, cols = _diagonal_positions(m, m, int(offset))
+    out = zeros(tuple(x.shape[:-1]) + (m, m), dtype=x.dtype, device=x.device)
+    out = index_put(out, (Ellipsis, as_tensor(rows, device=x.device),
+                          as_tensor(cols, device=x.device)), x)
+    return movedim(out, (-2, -1), (a, b))
+
+
+def diag(input, diagonal=0):
+    """1-d input: the square matrix with `input` on its `diagonal`; 2-d input: that diagonal."""
+    require_tensor(input, "diag")
+    if input.ndim == 1:
+        return diag_embed(input, diagonal, 0, 1)
+    if input.ndim == 2:
+        return _diagonal(input, diagonal)
+    raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")
+
+
+def trace(input):
+    """Σᵢ xᵢᵢ of a matrix (integer matrices give int64, as sum does)."""
+    from .reduction import sum as reduce_sum
+    if require_tensor(input, "trace").ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.ndim}")
+    return reduce_sum(diagonal(input))
+
+
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """The n-th forward difference along `dim`: out[i] = x[i+1] − x[i], applied n times
+    (bool tensors give x[i+1] != x[i], as in PyTorch); `prepend`/`append` join first."""
+    require_tensor(input, "diff")
+    if input.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    d = normalize_dim(dim, input.ndim)
+    parts = [p for p in (prepend, input, append) if p is not None]
+    x = cat(parts, d) if len(parts) > 1 else input
+    for _ in range(n):
+        length = x.shape[d]
+        if length == 0:
+            break
+        hi, lo = narrow(x, d, 1, length - 1), narrow(x, d, 0, length - 1)
+        x = (hi != lo) if x._data.dtype.kind == "b" else hi - lo
+    return x
+
+
+def meshgrid(*tensors, indexing="ij"):
+    """Coordinate grids from 1-d tensors (expanded views): 'ij' gives grids of shape
+    (len(t₀), len(t₁), ...), 'xy' swaps the first two (Cartesian, as NumPy's default)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if not tensors:
+        raise RuntimeError("meshgrid expects a non-empty TensorList")
+    if indexing not in ("ij", "xy"):
+        raise ValueError(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but "
+                         f"received: {indexing}")
+    for i, t in enumerate(tensors):
+        if require_tensor(t, "meshgrid", f"tensors[{i}]").ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but "
+                               f"got: {t.ndim}D tensor at position {i}")
+    for t in tensors[1:]:
+        if t.dtype is not tensors[0].dtype or t.device is not tensors[0].device:
+            raise RuntimeError("meshgrid expects all tensors to have the same dtype and device")
+    axes = list(range(len(tensors)))
+    if indexing == "xy" and len(tensors) >= 2:
+        axes[0], axes[1] = 1, 0
+    shape = [0] * len(tensors)
+    for t, ax in zip(tensors, axes):
+        shape[ax] = t.numel()
+    out = []
+    for t, ax in zip(tensors, axes):
+        view_shape = [1] * len(tensors)
+        view_shape[ax] = t.numel()
+        out.append(expand(reshape(t, tuple(view_shape)), tuple(shape)))
+    return tuple(out)
+
+
+def broadcast_shapes(*shapes):
+    """The shape that all `shapes` broadcast to, or PyTorch's error naming the clash."""
+    ndim = max((len(s) for s in shapes), default=0)
+    out = [1] * ndim
+    for s in shapes:
+        s = (s,) if isinstance(s, numbers.Integral) else tuple(s)
+        for k in range(1, len(s) + 1):
+            if s[-k] != 1:
+                if out[-k] != 1 and out[-k] != s[-k]:
+                    raise RuntimeError(f"The size of tensor a ({out[-k]}) must match the size of "
+                                       f"tensor b ({s[-k]}) at non-singleton dimension "
+                                       f"{ndim - k}")
+                out[-k] = s[-k]
+    return tuple(out)
+
+
+def broadcast_tensors(*tensors):
+    """Every tensor expanded (a view) to the shape they broadcast to together."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    for i, t in enumerate(tensors):
+        require_tensor(t, "broadcast_tensors", f"tensors[{i}]")
+    shape = broadcast_shapes(*(t.shape for t in tensors))
+    return tuple(expand(t, shape) for t in tensors)
+
+
+def _at_least(tensors, ndim, name, place):
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        return tuple(_at_least(tuple(tensors[0]), ndim, name, place))
+    out = []
+    for t in tensors:
+        require_tensor(t, name)
+        out.append(reshape(t, place(tuple(t.shape))) if t.ndim < ndim else t)
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def atleast_1d(*tensors):
+    """Each tensor with at least one dimension (0-d becomes shape (1,))."""
+    return _at_least(tensors, 1, "atleast_1d", lambda s: (1,))
+
+
+def atleast_2d(*tensors):
+    """Each tensor with at least two dimensions: (n,) becomes (1, n)."""
+    return _at_least(tensors, 2, "atleast_2d", lambda s: (1,) * (2 - len(s)) + s)
+
+
+def atleast_3d(*tensors):
+    """Each tensor with at least three dimensions: (n,) becomes (1, n, 1), (m, n) (m, n, 1)."""
+    return _at_least(tensors, 3, "atleast_3d",
+                     lambda s: {0: (1, 1, 1), 1: (1,) + s + (1,), 2: s + (1,)}[len(s)])
+
+
+def _as_list(tensors, name):
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError(f"{name} expects a non-empty TensorList")
+    return tensors
+
+
+def hstack(tensors):
+    """Concatenate column-wise: along dim 0 for 1-d tensors, else dim 1."""
+    tensors = [atleast_1d(t) for t in _as_list(tensors, "hstack")]
+    return cat(tensors, 0 if tensors[0].ndim == 1 else 1)
+
+
+def vstack(tensors):
+    """Concatenate row-wise, after turning 1-d tensors into rows."""
+    return cat([atleast_2d(t) for t in _as_list(tensors, "vstack")], 0)
+
+
+row_stack = vstack
+
+
+def dstack(tensors):
+    """Concatenate depth-wise (dim 2), after making every tensor at least 3-d."""
+    return cat([atleast_3d(t) for t in _as_list(tensors, "dstack")], 2)
+
+
+def rot90(input, k=1, dims=(0, 1)):
+    """Rotate by 90° k times in the plane of `dims`, from the first axis towards the second."""
+    require_tensor(input, "rot90")
+    dims = tuple(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if input.ndim < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {input.ndim}")
+    a, b = normalize_dim(dims[0], input.ndim), normalize_dim(dims[1], input.ndim)
+    if a == b:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {a} and "
+                           f"dim1 = {b}")
+    k %= 4
+    if k == 1:
+        return transpose(flip(input, b), a, b)
+    if k == 2:
+        return flip(input, a, b)
+    if k == 3:
+        return transpose(flip(input, a), a, b)
+    return input.clone()
+
+
+def kron(input, other):
+    """The Kronecker product: out[i·m + j] = a[i]·b[j] in every dimension (the shorter operand
+    gets leading size-1 dims)."""
+    require_tensor(input, "kron")
+    require_tensor(other, "kron", "other")
+    n = max(input.ndim, other.ndim)
+    sa = (1,) * (n - input.ndim) + tuple(input.shape)
+    sb = (1,) * (n - other.ndim) + tuple(other.shape)
+    a = reshape(input, tuple(v for s in sa for v in (s, 1)))
+    b = reshape(other, tuple(v for s in sb for v in (1, s)))
+    return reshape(a * b, tuple(x * y for x, y in zip(sa, sb)))

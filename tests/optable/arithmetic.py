@@ -58,3 +58,48 @@ SPECS = [
     OpSpec("minimum", mt.minimum, np.minimum, _pairs(_off_grid, _on_grid), broadcasts=True),
     OpSpec("where", lambda c, a, b: mt.where(c, a, b), np.where, _where_samples),
 ]
+
+
+# ---- the newer binary and three-operand functions ------------------------------------------
+
+def _xlogy_ref(a, b):
+    return np.where(a == 0, 0.0, a * np.log(b))
+
+
+def _with_zeros(rng, shape):
+    """Uniform values, every other one exactly 0 (xlogy's 0·ln b = 0)."""
+    x = np.array(uniform(rng, shape))
+    x.reshape(-1)[::2] = 0.0
+    return x
+
+
+def _triples(make_c=uniform):
+    def samples(rng):
+        return [Sample((uniform(rng, (2, 3)), uniform(rng, (3,)), make_c(rng, (2, 1)))),
+                Sample((uniform(rng, ()), uniform(rng, (4,)), make_c(rng, (4,))))]
+    return samples
+
+
+REQUIRED |= {"atan2", "logaddexp", "hypot", "xlogy", "lerp", "addcmul", "addcdiv"}
+
+SPECS += [
+    # a stays off 0: no origin, and no crossing of the branch cut (a = 0, b < 0)
+    OpSpec("atan2", mt.atan2, np.arctan2, _pairs(nonzero, uniform), broadcasts=True,
+           domain=(0.5, 2.0)),
+    OpSpec("logaddexp", mt.logaddexp, np.logaddexp, _pairs(), broadcasts=True),
+    OpSpec("hypot", mt.hypot, np.hypot, _pairs(nonzero, uniform), broadcasts=True,
+           domain=(0.5, 2.0)),
+    OpSpec("xlogy", mt.xlogy, _xlogy_ref, _pairs(uniform, positive), broadcasts=True,
+           domain=(0.5, 2.0)),
+    OpSpec("xlogy[zeros]", lambda a, b: a.xlogy(b), _xlogy_ref, _pairs(_with_zeros, positive)),
+    OpSpec("xlogy[scalar]", lambda b: mt.xlogy(2.0, b), lambda b: 2.0 * np.log(b),
+           lambda rng: [Sample((positive(rng, (3,)),))]),
+    OpSpec("lerp", lambda a, b: mt.lerp(a, b, 0.3), lambda a, b: a + 0.3 * (b - a), _pairs()),
+    OpSpec("lerp[large weight]", lambda a, b: a.lerp(b, 0.8), lambda a, b: a + 0.8 * (b - a),
+           _pairs()),
+    OpSpec("lerp[tensor weight]", mt.lerp, lambda a, b, w: a + w * (b - a), _triples()),
+    OpSpec("addcmul", lambda x, a, b: mt.addcmul(x, a, b, value=0.5),
+           lambda x, a, b: x + 0.5 * a * b, _triples()),
+    OpSpec("addcdiv", lambda x, a, b: x.addcdiv(a, b, value=-1.5),
+           lambda x, a, b: x - 1.5 * a / b, _triples(nonzero)),
+]

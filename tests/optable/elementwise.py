@@ -80,3 +80,96 @@ SPECS = [
     OpSpec("pow[negative]", lambda x: mt.pow(x, -2), lambda x: x ** -2.0, _samples(nonzero)),
     OpSpec("rpow", lambda x: 2.0 ** x, lambda x: 2.0 ** x, _samples(uniform)),
 ]
+
+
+# ---- the newer elementwise functions: trigonometry, logarithms, rounding, activations -----
+
+def _between(lo, hi):
+    return lambda rng, s: rng.uniform(lo, hi, size=s)
+
+
+def _off_integers(rng, shape):
+    """k + (0.1 .. 0.4): away from the jumps of floor, ceil, trunc and round (at k + ½)."""
+    return rng.integers(-3, 3, size=shape) + rng.uniform(0.1, 0.4, size=shape)
+
+
+def _off_tenths(rng, shape):
+    """k/10 + (0.01 .. 0.04): away from the jumps of round(x, decimals=1)."""
+    return rng.integers(-20, 20, size=shape) / 10 + rng.uniform(0.01, 0.04, size=shape)
+
+
+def _with_zero(rng, shape):
+    """Uniform values, the first exactly 0 (sinc's removable singularity)."""
+    x = np.array(uniform(rng, shape))
+    x.reshape(-1)[0] = 0.0
+    return x
+
+
+def _nonfinite(rng):
+    nan, inf = np.nan, np.inf
+    return [Sample((np.array([nan, 1.2, inf, -inf, -0.7]),)),
+            Sample((np.array([[0.3, -inf, nan], [inf, -1.1, 2.0]]),))]
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+REQUIRED |= {"tan", "asin", "acos", "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log2",
+             "log10", "exp2", "sinc", "deg2rad", "rad2deg", "sgn", "positive", "floor", "ceil",
+             "round", "trunc", "frac", "clamp_min", "clamp_max", "nan_to_num", "hardtanh",
+             "relu6", "hardsigmoid", "hardswish", "mish", "logsigmoid", "selu", "celu",
+             "softsign", "tanhshrink"}
+
+SPECS += [
+    _unary("tan", np.tan, _between(-1.2, 1.2)),
+    _unary("asin", np.arcsin, _between(-0.8, 0.8)),
+    _unary("acos", np.arccos, _between(-0.8, 0.8)),
+    _unary("atan", np.arctan),
+    _unary("sinh", np.sinh),
+    _unary("cosh", np.cosh),
+    _unary("asinh", np.arcsinh),
+    _unary("acosh", np.arccosh, _between(1.2, 3.0)),
+    _unary("atanh", np.arctanh, _between(-0.8, 0.8)),
+    _unary("log2", np.log2, positive),
+    _unary("log10", np.log10, positive),
+    _unary("exp2", np.exp2),
+    _unary("sinc", np.sinc, _with_zero, atol=1e-14, rtol=1e-14),
+    _unary("deg2rad", np.deg2rad),
+    _unary("rad2deg", np.rad2deg),
+    _unary("sgn", np.sign, nonzero),
+    _unary("positive", lambda x: x),
+    _unary("floor", np.floor, _off_integers),
+    _unary("ceil", np.ceil, _off_integers),
+    _unary("trunc", np.trunc, _off_integers),
+    _unary("round", np.round, _off_integers),
+    OpSpec("round[decimals]", lambda x: mt.round(x, decimals=1), lambda x: np.round(x, 1),
+           _samples(_off_tenths)),
+    _unary("frac", lambda x: x - np.trunc(x), _off_integers),
+    OpSpec("clamp_min", lambda x: mt.clamp_min(x, 0.3), lambda x: np.maximum(x, 0.3),
+           _samples(lambda rng, s: away_from(rng, s, (0.3,)))),
+    OpSpec("clamp_max", lambda x: x.clamp_max(-0.2), lambda x: np.minimum(x, -0.2),
+           _samples(lambda rng, s: away_from(rng, s, (-0.2,)))),
+    OpSpec("nan_to_num", lambda x: mt.nan_to_num(x, nan=1.5, posinf=5.0, neginf=-4.0),
+           lambda x: np.nan_to_num(x, nan=1.5, posinf=5.0, neginf=-4.0), _nonfinite),
+    OpSpec("nan_to_num[defaults]", lambda x: x.nan_to_num(), np.nan_to_num, _nonfinite,
+           grad=False),
+    _unary("hardtanh", lambda x: np.clip(x, -1, 1),
+           lambda rng, s: away_from(rng, s, (-1.0, 1.0))),
+    OpSpec("hardtanh[bounds]", lambda x: mt.hardtanh(x, -0.5, 1.5),
+           lambda x: np.clip(x, -0.5, 1.5),
+           _samples(lambda rng, s: away_from(rng, s, (-0.5, 1.5)))),
+    _unary("relu6", lambda x: np.clip(x, 0, 6),
+           lambda rng, s: away_from(rng, s, (0.0, 6.0), -2.0, 8.0)),
+    _unary("hardsigmoid", lambda x: np.clip(x / 6 + 0.5, 0, 1),
+           lambda rng, s: away_from(rng, s, (-3.0, 3.0), -5.0, 5.0)),
+    _unary("hardswish", lambda x: x * np.clip(x + 3, 0, 6) / 6,
+           lambda rng, s: away_from(rng, s, (-3.0, 3.0), -5.0, 5.0)),
+    _unary("mish", lambda x: x * np.tanh(np.log1p(np.exp(x))), _between(-3.0, 3.0)),
+    _unary("logsigmoid", lambda x: -np.log1p(np.exp(-x)), _between(-3.0, 3.0)),
+    _unary("selu", lambda x: _SELU_SCALE * np.where(x > 0, x, _SELU_ALPHA * np.expm1(x)),
+           nonzero),
+    OpSpec("celu", lambda x: mt.celu(x, alpha=1.5),
+           lambda x: np.where(x > 0, x, 1.5 * np.expm1(x / 1.5)), _samples(nonzero)),
+    _unary("softsign", lambda x: x / (1 + np.abs(x)), nonzero),
+    _unary("tanhshrink", lambda x: x - np.tanh(x)),
+]

@@ -248,3 +248,143 @@ SPECS = [
            lambda x, k, dim: _topk_ref(x, k, dim, largest=False), _topk_samples,
            output=_values, ties_ok=False),
 ]
+
+
+# ---- nonzero, masked_select, take, take_along_dim, index_add/copy/fill, masked_scatter -------
+
+def _with_zeros(rng, shape):
+    return np.where(rng.uniform(size=shape) > 0.5, uniform(rng, shape), 0.0)
+
+
+def _nonzero_samples(rng):
+    return [Sample((_with_zeros(rng, (3, 4)),)), Sample((rng.uniform(size=(2, 3, 2)) > 0.5,)),
+            Sample((np.zeros(4),)), Sample((np.asarray(1.5),))]
+
+
+def _masked_select_ref(x, m):
+    x, m = np.broadcast_arrays(x, m)
+    return x[m]
+
+
+def _masked_select_samples(rng):
+    return [Sample((uniform(rng, (3, 4)), rng.uniform(size=(3, 4)) > 0.5)),
+            Sample((uniform(rng, (3,)), np.array([[True, False, True], [True, True, False]])))]
+
+
+def _take_samples(rng):
+    return [Sample((uniform(rng, (3, 4)), _ints([0, -1], [5, 5]))),
+            Sample((uniform(rng, (5,)), _ints(4, 0, 4)))]
+
+
+def _take_along_dim_ref(x, i, dim=None):
+    if dim is None:
+        return np.take_along_axis(x.reshape(-1), i.reshape(-1), 0)
+    return np.take_along_axis(x, i, dim)
+
+
+def _take_along_dim_samples(rng):
+    return [Sample((uniform(rng, (3, 4)), _ints([3, 0, 1, 1], [2, 2, 0, 1], [0, 1, 2, 3])), {"dim": 1}),
+            Sample((uniform(rng, (3, 4)), _ints([2], [0])), {"dim": 0}),            # broadcasts
+            Sample((uniform(rng, (2, 3)), _ints([5, 0, 5])), {})]
+
+
+def _at(dim, index):
+    return (slice(None),) * dim + (index,)
+
+
+def _index_add_ref(x, i, src, dim, alpha=1):
+    y = x.copy()
+    np.add.at(y, _at(dim % x.ndim, i), alpha * src)
+    return y
+
+
+def _index_add_samples(rng):
+    return [Sample((uniform(rng, (3, 4)), _ints(2, 0, 2), uniform(rng, (3, 3)), 1)),
+            Sample((uniform(rng, (3, 2)), _ints(1, 1), uniform(rng, (2, 2)), 0), {"alpha": 2.0}),
+            Sample((uniform(rng, (2, 3, 2)), _ints(1), uniform(rng, (2, 3, 1)), -1))]
+
+
+def _index_copy_ref(x, i, src, dim):
+    y = x.copy()
+    y[_at(dim % x.ndim, i)] = src
+    return y
+
+
+def _index_copy_samples(rng):
+    return [Sample((uniform(rng, (3, 4)), _ints(3, 0), uniform(rng, (3, 2)), 1)),
+            Sample((uniform(rng, (4, 2)), _ints(2, 0, 1), uniform(rng, (3, 2)), 0))]
+
+
+def _index_fill_ref(x, i, dim, value=None):
+    y = x.copy()
+    y[_at(dim % x.ndim, i)] = value
+    return y
+
+
+def _index_fill_samples(rng):
+    return [Sample((uniform(rng, (3, 4)), _ints(3, 0)), {"dim": 1, "value": 0.5}),
+            Sample((uniform(rng, (4, 2)), _ints(2, 2)), {"dim": -2, "value": -1.0})]
+
+
+def _index_fill_tensor_samples(rng):
+    return [Sample((uniform(rng, (3, 4)), _ints(1, 3), uniform(rng, ())), {"dim": 1})]
+
+
+def _masked_scatter_ref(x, m, src):
+    y = x.copy()
+    m = np.broadcast_to(m, x.shape)
+    y[m] = src.reshape(-1)[:m.sum()]
+    return y
+
+
+def _masked_scatter_samples(rng):
+    return [Sample((uniform(rng, (3, 4)), rng.uniform(size=(3, 4)) > 0.5, uniform(rng, (3, 5)))),
+            Sample((uniform(rng, (2, 3)), np.array([True, False, True]), uniform(rng, (4,))))]
+
+
+def _inplace(method):
+    """Out of place through the in-place method on a clone: gradients reach x and the rest."""
+    def fn(x, *args, **kw):
+        return getattr(x.clone(), method)(*args, **kw)
+    return fn
+
+
+REQUIRED |= {"nonzero", "argwhere", "where", "masked_select", "take", "take_along_dim",
+             "index_add", "index_copy", "index_fill", "masked_scatter", "scatter_",
+             "scatter_add_", "index_add_", "index_copy_", "index_fill_", "masked_scatter_"}
+
+SPECS += [
+    OpSpec("nonzero", lambda x: mt.nonzero(x), np.argwhere, _nonzero_samples, grad=False),
+    OpSpec("nonzero[as_tuple]", lambda x: x.nonzero(as_tuple=True),
+           lambda x: np.nonzero(np.atleast_1d(x)), _nonzero_samples, grad=False),
+    OpSpec("argwhere", lambda x: mt.argwhere(x), np.argwhere, _nonzero_samples, grad=False),
+    OpSpec("where[condition]", lambda x: mt.where(x != 0), lambda x: np.nonzero(np.atleast_1d(x)),
+           _nonzero_samples, grad=False),
+    OpSpec("masked_select", lambda x, m: mt.masked_select(x, m), _masked_select_ref,
+           _masked_select_samples),
+    OpSpec("take", lambda x, i: mt.take(x, i), lambda x, i: np.take(x, i), _take_samples),
+    OpSpec("take_along_dim", lambda x, i, **kw: mt.take_along_dim(x, i, **kw),
+           _take_along_dim_ref, _take_along_dim_samples),
+    OpSpec("index_add", lambda x, i, src, dim, **kw: mt.index_add(x, dim, i, src, **kw),
+           _index_add_ref, _index_add_samples),
+    OpSpec("index_copy", lambda x, i, src, dim: mt.index_copy(x, dim, i, src), _index_copy_ref,
+           _index_copy_samples),
+    OpSpec("index_fill", lambda x, i, dim, value: mt.index_fill(x, dim, i, value),
+           _index_fill_ref, _index_fill_samples),
+    OpSpec("index_fill[tensor_value]", lambda x, i, v, dim: x.index_fill(dim, i, v),
+           lambda x, i, v, dim: _index_fill_ref(x, i, dim, v), _index_fill_tensor_samples),
+    OpSpec("masked_scatter", lambda x, m, src: mt.masked_scatter(x, m, src), _masked_scatter_ref,
+           _masked_scatter_samples),
+    OpSpec("scatter_", lambda x, i, src, dim: _inplace("scatter_")(x, dim, i, src), _scatter_ref,
+           lambda rng: _scatter_samples(rng)[:2]),
+    OpSpec("scatter_add_", lambda x, i, src, dim: _inplace("scatter_add_")(x, dim, i, src),
+           _scatter_add_ref, lambda rng: _scatter_add_samples(rng)[:2]),
+    OpSpec("index_add_", lambda x, i, src, dim, **kw: _inplace("index_add_")(x, dim, i, src, **kw),
+           _index_add_ref, lambda rng: _index_add_samples(rng)[:2]),
+    OpSpec("index_copy_", lambda x, i, src, dim: _inplace("index_copy_")(x, dim, i, src),
+           _index_copy_ref, _index_copy_samples),
+    OpSpec("index_fill_", lambda x, i, v, dim: _inplace("index_fill_")(x, dim, i, v),
+           lambda x, i, v, dim: _index_fill_ref(x, i, dim, v), _index_fill_tensor_samples),
+    OpSpec("masked_scatter_", lambda x, m, src: _inplace("masked_scatter_")(x, m, src),
+           _masked_scatter_ref, lambda rng: _masked_scatter_samples(rng)[:1]),
+]

@@ -270,3 +270,106 @@ SPECS = [
     OpSpec("all", lambda x, **kw: mt.all(x, **kw), _reduction(np.all), _truth_samples, grad=False),
     OpSpec("any", lambda x, **kw: mt.any(x, **kw), _reduction(np.any), _truth_samples, grad=False),
 ]
+
+
+# ---- cumprod, logcumsumexp, cummax/cummin, median, nan-aware, var_mean/std_mean, ... --------
+
+def _cumprod_samples(rng):
+    """Slices with no zero, one zero and two zeros (the first two are gradgradcheck's)."""
+    zeros = uniform(rng, (3, 4))
+    zeros[0, 1] = zeros[1, 0] = zeros[1, 2] = 0.0
+    last = uniform(rng, (4, 2))
+    last[3, 0] = last[1, 1] = 0.0
+    return [Sample((zeros,), {"dim": 1}), Sample((last,), {"dim": 0}),
+            Sample((uniform(rng, (2, 3, 2)),), {"dim": -2}), Sample((uniform(rng, ()),), {"dim": 0})]
+
+
+def _cumprod_ref(x, dim):
+    return x.copy() if np.ndim(x) == 0 else np.cumprod(x, axis=dim)
+
+
+def _logcumsumexp_samples(rng):
+    return [Sample((uniform(rng, (2, 3)),), {"dim": 1}), Sample((uniform(rng, (3, 2)),), {"dim": 0}),
+            Sample((np.array([[-500.0, 0.3, 400.0], [3.0, -2.0, 1.0]]),), {"dim": -1}),
+            Sample((uniform(rng, ()),), {"dim": 0})]
+
+
+def _logcumsumexp_ref(x, dim):
+    return x.copy() if np.ndim(x) == 0 else np.logaddexp.accumulate(x, axis=dim)
+
+
+def _cum_extreme_ref(np_op):
+    def ref(x, dim):
+        if np.ndim(x) == 0:
+            return x, np.asarray(0)
+        values = np_op.accumulate(x, axis=dim)
+        pos = np.arange(x.shape[dim]).reshape([-1 if d == dim % x.ndim else 1
+                                                 for d in range(x.ndim)])
+        return values, np.maximum.accumulate(np.where(x == values, pos, 0), axis=dim)
+    return ref
+
+
+CUM_CASES = [((3, 4), {"dim": 1}), ((4, 3), {"dim": 0}), ((2, 3, 2), {"dim": -2}),
+             ((), {"dim": 0})]
+
+
+def _median_ref(x, dim=None, keepdim=False):
+    if dim is None:
+        return np.sort(x.reshape(-1))[(x.size - 1) // 2]
+    if np.ndim(x) == 0:
+        return x, np.asarray(0)
+    k = (x.shape[dim] - 1) // 2
+    i = np.take(np.argsort(x, axis=dim), [k], axis=dim)
+    v = np.take_along_axis(x, i, dim)
+    return (v, i) if keepdim else (np.squeeze(v, dim), np.squeeze(i, dim))
+
+
+def _with_nans(rng, shape):
+    x = uniform(rng, shape)
+    if x.size > 2:
+        x.reshape(-1)[[0, x.size // 2]] = np.nan
+    return x
+
+
+def _values(out):
+    return out[0]
+
+
+REQUIRED |= {"cumprod", "logcumsumexp", "cummax", "cummin", "median", "nansum", "nanmean",
+             "var_mean", "std_mean", "count_nonzero", "aminmax"}
+
+SPECS += [
+    OpSpec("cumprod", lambda x, **kw: mt.cumprod(x, **kw), _cumprod_ref, _cumprod_samples),
+    OpSpec("logcumsumexp", lambda x, **kw: mt.logcumsumexp(x, **kw), _logcumsumexp_ref,
+           _logcumsumexp_samples),
+    OpSpec("cummax", lambda x, **kw: mt.cummax(x, **kw), _cum_extreme_ref(np.maximum),
+           _cases(distinct, CUM_CASES), output=_values, ties_ok=False),
+    OpSpec("cummin", lambda x, **kw: x.cummin(**kw), _cum_extreme_ref(np.minimum),
+           _cases(distinct, CUM_CASES[:2]), output=_values, ties_ok=False),
+    OpSpec("median", lambda x: mt.median(x), _median_ref,
+           _cases(distinct, [((2, 3), {}), ((5,), {}), ((), {})]), ties_ok=False),
+    OpSpec("median[dim]", lambda x, **kw: mt.median(x, **kw), _median_ref,
+           _cases(distinct, MAX_DIM_CASES), output=_values, ties_ok=False),
+    OpSpec("nansum", lambda x, **kw: mt.nansum(x, **kw), _reduction(np.nansum),
+           _cases(_with_nans, REDUCE_CASES[:3])),
+    OpSpec("nanmean", lambda x, **kw: x.nanmean(**kw), _reduction(np.nanmean),
+           _cases(_with_nans, REDUCE_CASES[:3])),
+    OpSpec("var_mean", lambda x, **kw: mt.var_mean(x, **kw),
+           lambda x, dim=None, keepdim=False, correction=1: (
+               _var_ref(x, dim, keepdim, correction), _reduction(np.mean)(x, dim, keepdim)),
+           _cases(cases=VAR_CASES[:3])),
+    OpSpec("std_mean", lambda x, **kw: mt.std_mean(x, **kw),
+           lambda x, dim=None, keepdim=False, correction=1: (
+               _std_ref(x, dim, keepdim, correction), _reduction(np.mean)(x, dim, keepdim)),
+           _cases(cases=VAR_CASES[:2])),
+    OpSpec("count_nonzero", lambda x, **kw: mt.count_nonzero(x, **kw),
+           lambda x, dim=None: np.asarray(np.count_nonzero(x, axis=_axis(x, dim))),
+           _cases(lambda rng, s: np.round(uniform(rng, s)),
+                  [((3, 4), {}), ((3, 4), {"dim": 1}), ((2, 3, 2), {"dim": (0, 2)})]),
+           grad=False),
+    OpSpec("aminmax", lambda x, **kw: mt.aminmax(x, **kw),
+           lambda x, dim=None, keepdim=False: (np.min(x, axis=_axis(x, dim), keepdims=keepdim),
+                                               np.max(x, axis=_axis(x, dim), keepdims=keepdim)),
+           _cases(distinct, [((2, 3), {}), ((3, 4), {"dim": 1, "keepdim": True}),
+                             ((2, 3), {"dim": -2})])),
+]

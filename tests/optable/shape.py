@@ -171,8 +171,72 @@ SPECS = [
          (((2, 3),), {"sizes": (2, 1)}), (((3,),), {"sizes": (2, 2)}),
          (((2, 1),), {"sizes": (1, 2, 3)}), (((),), {"sizes": (3,)}),
          (((2, 3),), {"sizes": (1, 1)})),
-    _row("sum_to", lambda x, shape: mt.sum_to(x, shape), _sum_to_ref,
+    _row("sum_to", lambda x, shape: mt.ops.sum_to(x, shape), _sum_to_ref,
          (((2, 3),), {"shape": (3,)}), (((2, 3),), {"shape": (1, 3)}),
          (((2, 3, 2),), {"shape": (3, 1)}), (((2, 3),), {"shape": ()}),
          (((2, 3),), {"shape": (2, 3)})),
+]
+
+
+# ---- moving dims, tiling, diagonals, differences, grids, stacking, rotating ------------------
+
+def _diag_embed_ref(x, offset=0, dim1=-2, dim2=-1):
+    k = x.shape[-1]
+    m = k + abs(offset)
+    out = np.zeros(x.shape[:-1] + (m, m))
+    i = np.arange(k)
+    out[..., i - min(offset, 0), i + max(offset, 0)] = x
+    return np.moveaxis(out, (-2, -1), (dim1, dim2))
+
+
+def _stack_row(name, mt_fn, np_fn, *cases):
+    return _row(name, lambda *xs: mt_fn(xs), lambda *xs: np_fn(xs), *cases)
+
+
+REQUIRED |= {"movedim", "moveaxis", "tile", "diagonal", "diag", "diag_embed", "trace", "diff",
+             "meshgrid", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d", "hstack",
+             "vstack", "dstack", "rot90", "kron"}
+
+SPECS += [
+    _row("movedim", lambda x, **kw: mt.movedim(x, **kw), lambda x, **kw: np.moveaxis(x, **kw),
+         (((2, 3, 4),), {"source": 0, "destination": -1}),
+         (((2, 3, 4),), {"source": (0, 1), "destination": (2, 0)})),
+    _row("moveaxis", lambda x: x.moveaxis(-1, 0), lambda x: np.moveaxis(x, -1, 0),
+         (((2, 3),), {})),
+    _row("tile", lambda x, dims: mt.tile(x, dims), lambda x, dims: np.tile(x, dims),
+         (((2, 3),), {"dims": (2,)}), (((3,),), {"dims": (2, 1)}), (((),), {"dims": (2,)})),
+    _row("diagonal", lambda x, **kw: mt.diagonal(x, **kw),
+         lambda x, offset=0, dim1=0, dim2=1: np.diagonal(x, offset, dim1, dim2),
+         (((3, 4),), {"offset": 1}), (((2, 3, 4),), {"dim1": -1, "dim2": 1}),
+         (((3, 3),), {"offset": -2}), (((2, 3),), {"offset": 5})),
+    _row("diag", lambda x, **kw: mt.diag(x, **kw), lambda x, diagonal=0: np.diag(x, diagonal),
+         (((3,),), {"diagonal": -1}), (((3, 4),), {"diagonal": 1}), (((2,),), {})),
+    _row("diag_embed", lambda x, **kw: mt.diag_embed(x, **kw), _diag_embed_ref,
+         (((2, 3),), {}), (((2, 3),), {"offset": 1, "dim1": 0, "dim2": 2}),
+         (((3,),), {"offset": -1})),
+    _row("trace", lambda x: mt.trace(x), np.trace, (((3, 4),), {}), (((2, 2),), {})),
+    _row("diff", lambda x, **kw: mt.diff(x, **kw),
+         lambda x, n=1, dim=-1: np.diff(x, n, axis=dim),
+         (((2, 4),), {}), (((4, 3),), {"n": 2, "dim": 0}), (((3,),), {"n": 0})),
+    _row("diff[prepend]", lambda x, p, a: x.diff(1, 1, p, a),
+         lambda x, p, a: np.diff(x, 1, axis=1, prepend=p, append=a),
+         (((2, 3), (2, 1), (2, 2)), {})),
+    _row("meshgrid", lambda *xs, **kw: mt.meshgrid(*xs, **kw),
+         lambda *xs, **kw: np.meshgrid(*xs, **kw),
+         (((3,), (2,)), {"indexing": "ij"}), (((3,), (2,), (2,)), {"indexing": "xy"}),
+         (((2,), ()), {"indexing": "ij"})),
+    _row("broadcast_tensors", lambda *xs: mt.broadcast_tensors(*xs),
+         lambda *xs: np.broadcast_arrays(*xs), (((3, 1), (2,)), {}), (((), (2, 1), (3,)), {})),
+    _row("atleast_1d", lambda x: mt.atleast_1d(x), np.atleast_1d, (((),), {}), (((2, 3),), {})),
+    _row("atleast_2d", lambda x: mt.atleast_2d(x), np.atleast_2d, (((3,),), {}), (((),), {})),
+    _row("atleast_3d", lambda x: mt.atleast_3d(x), np.atleast_3d, (((3,),), {}),
+         (((2, 3),), {}), (((),), {})),
+    _stack_row("hstack", mt.hstack, np.hstack, (((2,), (3,)), {}), (((2, 1), (2, 2)), {})),
+    _stack_row("vstack", mt.vstack, np.vstack, (((3,), (2, 3)), {}), (((1, 2), (2, 2)), {})),
+    _stack_row("dstack", mt.dstack, np.dstack, (((2,), (2,)), {}), (((2, 2), (2, 2, 2)), {})),
+    _row("rot90", lambda x, **kw: mt.rot90(x, **kw), lambda x, k=1, dims=(0, 1): np.rot90(x, k, dims),
+         (((2, 3),), {}), (((2, 3, 2),), {"k": 2, "dims": (1, 2)}),
+         (((2, 3),), {"k": -1, "dims": (1, 0)}), (((2, 3),), {"k": 4})),
+    _row("kron", lambda a, b: mt.kron(a, b), np.kron, (((2, 2), (2, 3)), {}),
+         (((2,), (3, 2)), {})),
 ]
