@@ -207,11 +207,12 @@ class Function:
         """Make this node the grad_fn of its differentiable outputs (held weakly) and pack the
         values saved for backward (the edges were recorded before forward ran)."""
         non_diff = self._non_diff
+        keep = len(outs) > 1 or type(self)._reads_outputs()
         refs = []
         data = []
         for i, t in enumerate(outs):
             refs.append(weakref.ref(t))
-            data.append((t._data, t._vc, t._vc[0]))
+            data.append((t._data if keep else None, t._vc, t._vc[0]))
             if t._data.dtype.kind == "f" and not (non_diff and any(t._data is n for n in non_diff)):
                 t._requires_grad = True
                 t.grad_fn = self
@@ -221,8 +222,25 @@ class Function:
         if self._to_save:
             saved = []
             for v in self._to_save:
-                saved.append(_CONSTANT_NONE if v is None else self._pack(v, args, outs, raw_outs))
+                entry = _CONSTANT_NONE if v is None else self._pack(v, args, outs, raw_outs)
+                if entry[0] == "output" and data[entry[1]][0] is None:
+                    i = entry[1]
+                    data[i] = (outs[i]._data,) + data[i][1:]
+                saved.append(entry)
             self._saved = saved
+
+    @classmethod
+    def _reads_outputs(cls):
+        """Whether this Function's backward reads `ctx.outputs`. Then the node keeps every
+        output's array for it; otherwise only the outputs saved with save_for_backward, so that
+        an output nobody needs is freed as soon as its consumers are done (decided once per
+        class, from the names backward's code uses)."""
+        flag = cls.__dict__.get("_backward_reads_outputs")
+        if flag is None:
+            code = getattr(cls.backward, "__code__", None)
+            flag = code is None or "outputs" in code.co_names
+            cls._backward_reads_outputs = flag
+        return flag
 
     @staticmethod
     def _pack(value, args, outs, raw_outs):
@@ -259,10 +277,15 @@ class Function:
         the array and version counter the node keeps (same place in the graph), so backward
         and double backward work after the user dropped the original (PyTorch's
         SavedVariable does the same). The node never holds the tensor itself, which points
-        back at the node."""
+        back at the node; it keeps the array when backward reads ctx.outputs or the output
+        was saved (see `_reads_outputs`)."""
         array, vc, version = self._out_data[i]
         t = self._outputs[i]()
-        if t is None or t._data is not array:
+        if array is None:                      # not kept: only the live tensor can serve
+            if t is None:
+                raise RuntimeError(f"{self.name()}: output {i} no longer exists; save it in "
+                                   "forward with ctx.save_for_backward(y) to use it in backward")
+        elif t is None or t._data is not array:
             t = _wrap(array, self.device, True)
             t._vc = vc
             t.grad_fn = self

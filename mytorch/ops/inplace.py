@@ -60,7 +60,8 @@ def _commit(self, out):
         self._output_nr = out._output_nr
         self._requires_grad = True
         fn._outputs[out._output_nr] = weakref.ref(self)
-        fn._out_data[out._output_nr] = (self._data, self._vc, self._vc[0])
+        kept = fn._out_data[out._output_nr][0] is not None
+        fn._out_data[out._output_nr] = (self._data if kept else None, self._vc, self._vc[0])
         # the node's references to self's old value become a detached alias: it shares the
         # version counter (so using the old value raises), and no self <-> node cycle forms
         alias = _wrap(self._data, self._device)
