@@ -269,3 +269,18 @@ ERRORS = [
 def test_user_facing_errors(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_values_indices_results_are_named_like_pytorch():
+    """x.max(dim) and friends return mytorch.return_types.<op>, a named pair, as
+    torch.return_types does."""
+    x = mt.tensor([[1.0, 5.0, 2.0], [7.0, 0.0, 3.0]])
+    for op, name in [(lambda: x.max(dim=1), "max"), (lambda: x.min(1), "min"),
+                     (lambda: x.sort(), "sort"), (lambda: x.topk(2), "topk"),
+                     (lambda: x.median(1), "median"), (lambda: x.cummax(1), "cummax")]:
+        result = op()
+        assert type(result) is getattr(mt.return_types, name)
+        assert repr(result).startswith(f"mytorch.return_types.{name}(\nvalues=tensor(")
+        values, indices = result
+        assert values is result.values and indices is result.indices
+    assert x.aminmax()._fields == ("min", "max")

@@ -13,15 +13,14 @@ backward of advanced indexing uses the backend's `scatter_add` (np.add.at, cupyx
 Basic indexing (ints, slices, None, ...) gives a view of the input, as in PyTorch.
 """
 import numbers
-from collections import namedtuple
 
 import numpy as np
 
 from .common import normalize_dim, require_tensor
+from .. import return_types
 from ..autograd.function import Function
 from ..tensor import Tensor
 
-_ValuesIndices = namedtuple("return_types", ["values", "indices"])
 
 
 def _index_part(i, t):
@@ -384,8 +383,8 @@ def sort(input, dim=-1, descending=False, *, stable=False):
     """(values, indices) sorted along `dim`; values are gathered, so gradients flow to them."""
     indices = argsort(input, dim, descending, stable=stable)
     if input.ndim == 0:
-        return _ValuesIndices(input.clone(), indices)
-    return _ValuesIndices(gather(input, dim, indices), indices)
+        return return_types.sort(input.clone(), indices)
+    return return_types.sort(gather(input, dim, indices), indices)
 
 
 def topk(input, k, dim=-1, largest=True, sorted=True):
@@ -396,10 +395,10 @@ def topk(input, k, dim=-1, largest=True, sorted=True):
     if k < 0 or k > n:
         raise RuntimeError(f"selected index k out of range: k={k} for dimension {d} of size {n}")
     if input.ndim == 0:
-        return sort(input)
+        return return_types.topk(*sort(input))
     order = argsort(input, d, descending=largest)
     indices = order[(slice(None),) * d + (slice(0, k),)].contiguous()
-    return _ValuesIndices(gather(input, d, indices), indices)
+    return return_types.topk(gather(input, d, indices), indices)
 
 
 # ---- more indexing: nonzero, masked_select, take, take_along_dim, index_add/copy/fill -------

@@ -10,17 +10,15 @@ gradient back over the reduced dimensions: `_unreduce` puts the size-1 dimension
 Ties: `max`/`min`/`amax`/`amin` without indices split the gradient evenly over tied maxima;
 `max(dim)`/`min(dim)` send it to the returned index only. Both as in PyTorch.
 """
-from collections import namedtuple
 
 from .arithmetic import where
 from .common import floating, normalize_dim, normalize_dims, reduced_shape, require_tensor
 from .elementwise import abs, exp, log, sqrt
 from .indexing import gather
 from .shape import expand, flip, reshape, squeeze
-from .. import dtypes
+from .. import dtypes, return_types
 from ..autograd.function import Function
 
-_ValuesIndices = namedtuple("return_types", ["values", "indices"])
 
 
 def _unreduce(g, shape, dims, keepdim):
@@ -238,6 +236,7 @@ def argmin(input, dim=None, keepdim=False):
 
 
 def _max_or_min(input, dim, keepdim, other, smallest):
+    result = return_types.min if smallest else return_types.max
     from .arithmetic import maximum, minimum
     from ..tensor import Tensor
     name = "min" if smallest else "max"
@@ -250,13 +249,13 @@ def _max_or_min(input, dim, keepdim, other, smallest):
         return _amax(input, (), False, smallest, name)
     d = normalize_dim(dim, input.ndim)
     if input.ndim == 0:
-        return _ValuesIndices(input.clone(), _ArgReduce.apply(input, None, False, smallest))
+        return result(input.clone(), _ArgReduce.apply(input, None, False, smallest))
     _check_nonempty(input, (d,), name)
     indices = _ArgReduce.apply(input, d, True, smallest)
     values = gather(input, d, indices)
     if not keepdim:
         values, indices = squeeze(values, d), squeeze(indices, d)
-    return _ValuesIndices(values, indices)
+    return result(values, indices)
 
 
 def max(input, dim=None, keepdim=False, *, other=None):
@@ -426,7 +425,6 @@ def any(input, dim=None, keepdim=False):
 
 # ---- more reductions: cumprod, logcumsumexp, cummax/cummin, median, nan-aware, pairs --------
 
-_MinMax = namedtuple("return_types", ["min", "max"])
 
 
 def _scan(xp, x, axis, op):
@@ -540,13 +538,14 @@ class _CumArgExtreme(Function):
 
 
 def _cum_extreme(input, dim, smallest, name):
+    result = return_types.cummin if smallest else return_types.cummax
     require_tensor(input, name)
     if input.ndim == 0:
         values, indices = _cum_extreme(input.reshape(1), 0, smallest, name)
-        return _ValuesIndices(values.reshape(()), indices.reshape(()))
+        return result(values.reshape(()), indices.reshape(()))
     d = normalize_dim(dim, input.ndim)
     indices = _CumArgExtreme.apply(input, d, smallest)
-    return _ValuesIndices(gather(input, d, indices), indices)
+    return result(gather(input, d, indices), indices)
 
 
 def cummax(input, dim):
@@ -572,7 +571,7 @@ def median(input, dim=None, keepdim=False):
         return median(input.reshape(-1), 0).values
     d = normalize_dim(dim, input.ndim)
     if input.ndim == 0:
-        return _ValuesIndices(input.clone(), _ArgReduce.apply(input, None, False, False))
+        return return_types.median(input.clone(), _ArgReduce.apply(input, None, False, False))
     _check_nonempty(input, (d,), "median")
     n = input.shape[d]
     order = argsort(input, d)                       # NaNs sort last
@@ -586,7 +585,7 @@ def median(input, dim=None, keepdim=False):
     values = gather(input, d, indices)
     if not keepdim:
         values, indices = squeeze(values, d), squeeze(indices, d)
-    return _ValuesIndices(values, indices)
+    return return_types.median(values, indices)
 
 
 def _full_index(like, dim, value):
@@ -638,5 +637,5 @@ def count_nonzero(input, dim=None):
 def aminmax(input, *, dim=None, keepdim=False):
     """(min, max) over `dim` (all elements when None); ties share the gradient as in amin/amax."""
     dims = () if dim is None else dim
-    return _MinMax(_amax(input, dims, keepdim, True, "aminmax"),
+    return return_types.aminmax(_amax(input, dims, keepdim, True, "aminmax"),
                    _amax(input, dims, keepdim, False, "aminmax"))
