@@ -234,9 +234,11 @@ def _send(fn, grads, gouts, buffers, leaves, deps, ready, create_graph):
                 entry = leaves.get(id(leaf))
                 if entry is None:
                     leaves[id(leaf)] = [leaf, g, not create_graph and _made_by(fn, g, i, grads, gouts)]
+                elif entry[2] and not create_graph:
+                    entry[1]._data += g._data            # a sum the engine made: its own
                 else:
                     entry[1] = _sum(entry[1], g, create_graph)
-                    entry[2] = True
+                    entry[2] = not create_graph
             else:
                 buf = buffers.get(parent)
                 if buf is None:
