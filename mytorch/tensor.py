@@ -30,7 +30,7 @@ def _wrap(data, device, requires_grad=False):
     t._data = data
     t._device = device
     t._requires_grad = requires_grad
-    t.grad = None
+    t._grad = None
     t.grad_fn = None
     t._output_nr = 0
     t._vc = [0]
@@ -44,17 +44,23 @@ class Tensor:
     """A multi-dimensional array with reverse-mode automatic differentiation.
 
     Make tensors with the factories (`mytorch.tensor`, `zeros`, `randn`, ...). `Tensor(data)`
-    works too and, as `torch.Tensor`, always gives the default float dtype.
+    and `Tensor(2, 3)` (uninitialized, of that size) work too and, as `torch.Tensor`, always
+    give the default float dtype.
     """
 
-    __slots__ = ("_data", "_device", "_requires_grad", "grad", "grad_fn", "_output_nr", "_vc",
+    __slots__ = ("_data", "_device", "_requires_grad", "_grad", "grad_fn", "_output_nr", "_vc",
                  "_base", "_retains_grad", "_hooks", "__weakref__")
 
     __array_priority__ = 1000    # NumPy defers to our operators: ndarray * Tensor -> Tensor
 
-    def __init__(self, data=(), *, device=None):
-        from .factories import tensor as _tensor
-        made = _tensor(data, dtype=dtypes.get_default_dtype(), device=device)
+    def __init__(self, *data, device=None):
+        from .factories import empty, tensor
+        if data and all(isinstance(d, builtins.int) and not isinstance(d, builtins.bool)
+                        for d in data):
+            made = empty(*data, device=device)          # Tensor(2, 3): a 2×3 tensor
+        else:
+            made = tensor(data[0] if data else [], dtype=dtypes.get_default_dtype(),
+                          device=device)
         for name in Tensor.__slots__[:-1]:
             setattr(self, name, getattr(made, name))
 
@@ -154,6 +160,28 @@ class Tensor:
             raise TypeError(f"data must be a Tensor, got {type(other).__name__}")
         self._data = other._data
         self._device = other._device
+
+    @property
+    def grad(self):
+        """The gradient accumulated by backward (None until then, or after zero_grad)."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of "
+                                f"type {type(value).__name__}")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError(f"assigned grad has data of type {value.dtype} that differs "
+                                   f"from the tensor's {self.dtype}")
+            if value._device is not self._device:
+                raise RuntimeError(f"assigned grad has data located on {value.device}, but the "
+                                   f"tensor is on {self.device}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(f"assigned grad has data of a different size: "
+                                   f"{list(value.shape)} for a tensor of size {list(self.shape)}")
+        self._grad = value
 
     @property
     def retains_grad(self):

@@ -196,3 +196,21 @@ def test_requires_grad_false_on_non_leaf():
     with pytest.raises(RuntimeError, match="you can only change requires_grad flags of leaf "
                                            "variables"):
         y.requires_grad = False
+
+
+@pytest.mark.parametrize("bad, exc, match", [
+    (lambda: mt.zeros(2), RuntimeError, r"assigned grad has data of a different size: \[2\]"),
+    (lambda: mt.zeros(3, dtype=mt.float64), RuntimeError, "assigned grad has data of type"),
+    (lambda: 5, TypeError, "assigned grad expected to be a Tensor or None"),
+])
+def test_assigning_a_wrong_grad(bad, exc, match):
+    x = mt.zeros(3, requires_grad=True)
+    with pytest.raises(exc, match=match):
+        x.grad = bad()
+    assert x.grad is None
+
+
+def test_assigning_a_grad_on_another_device():
+    x = mt.zeros(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="assigned grad has data located on strict"):
+        x.grad = mt.zeros(3, device="strict")

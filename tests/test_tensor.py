@@ -468,3 +468,10 @@ def test_pickling_a_tensor_raises():
     with pytest.raises(TypeError, match="mytorch.save"):
         pickle.dumps(mt.tensor([1.0]))
     assert pickle.loads(pickle.dumps(mt.float64)) is mt.float64     # dtypes do pickle
+
+
+def test_tensor_constructor_like_torch_Tensor():
+    """mt.Tensor(data) gives the default float dtype; mt.Tensor(2, 3) a tensor of that size."""
+    assert mt.Tensor([1, 2]).dtype == mt.float32
+    assert mt.Tensor(2, 3).shape == (2, 3) and mt.Tensor(2, 3).dtype == mt.float32
+    assert mt.Tensor().shape == (0,)

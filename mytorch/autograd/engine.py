@@ -321,9 +321,10 @@ def _accumulate(t, g, create_graph, fresh=False):
     backward just made it (`fresh`, see `_made_by`), else a copy, since `g` may be shared
     (Add's backward hands one gradient to both inputs; a root or hook gradient is the user's).
     After that, in place."""
-    if t.grad is None:
-        t.grad = g if create_graph or fresh else _wrap(g._data.copy(), g._device)
-    elif create_graph or t.grad.grad_fn is not None:
-        t.grad = t.grad + g
+    grad = t._grad                 # the slot itself: shape, dtype and device are right here
+    if grad is None:
+        t._grad = g if create_graph or fresh else _wrap(g._data.copy(), g._device)
+    elif create_graph or grad.grad_fn is not None:
+        t._grad = grad + g
     else:
-        t.grad._data += g._data
+        grad._data += g._data
