@@ -475,3 +475,26 @@ def test_tensor_constructor_like_torch_Tensor():
     assert mt.Tensor([1, 2]).dtype == mt.float32
     assert mt.Tensor(2, 3).shape == (2, 3) and mt.Tensor(2, 3).dtype == mt.float32
     assert mt.Tensor().shape == (0,)
+
+
+@pytest.mark.parametrize("make, shape, viewable", [
+    (lambda x: x.t(), (24,), False),
+    (lambda x: x.t(), (6, 1, 4), True),
+    (lambda x: x[:, :3], (12,), False),
+    (lambda x: x[::2], (2, 2, 3), True),
+    (lambda x: x[:, 1:3], (4, 2, 1), True),
+    (lambda x: x.t().unsqueeze(0), (6, 4), True),
+])
+def test_view_of_a_strided_tensor_follows_pytorch(make, shape, viewable, device):
+    """view() on non-contiguous memory works exactly when PyTorch's stride rule allows it,
+    and then shares memory with its base."""
+    base = make(mt.arange(24.0, device=device).reshape(4, 6))
+    if not viewable:
+        with pytest.raises(RuntimeError, match="view size is not compatible"):
+            base.view(shape)
+        return
+    v = base.view(shape)
+    np.testing.assert_array_equal(v.cpu().numpy(), base.cpu().numpy().reshape(shape))
+    with mt.no_grad():
+        v.fill_(-1.0)
+    assert (base == -1.0).all()

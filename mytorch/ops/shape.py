@@ -95,14 +95,37 @@ def view(input, *shape):
     if len(shape) == 1 and not isinstance(shape[0], (tuple, list, numbers.Integral, Tensor)):
         raise TypeError("view(dtype) is not supported; use .to(dtype)")
     new = _infer_shape(_shape_args(shape, "view"), input._data.size, "view")
-    if not input._data.flags.c_contiguous and new != input._data.shape:
-        try:
-            input._device.xp.reshape(input._data, new, copy=False)
-        except (ValueError, TypeError):
-            raise RuntimeError("view size is not compatible with input tensor's size and stride "
-                               "(at least one dimension spans across two contiguous subspaces). "
-                               "Use .reshape(...) instead.") from None
+    data = input._data
+    if not data.flags.c_contiguous and not _viewable(data.shape, data.strides, new):
+        raise RuntimeError("view size is not compatible with input tensor's size and stride "
+                           "(at least one dimension spans across two contiguous subspaces). "
+                           "Use .reshape(...) instead.")
     return reshape(input, new)
+
+
+def _viewable(shape, strides, new):
+    """Whether memory laid out with `strides` can be read as shape `new` without a copy.
+
+    PyTorch's rule: split the old dimensions into chunks that are contiguous with each other
+    (stride[d] = stride[d+1]·shape[d+1]); each chunk must be covered exactly by consecutive new
+    dimensions, which then get strides inside that chunk."""
+    if 0 in shape:
+        return True
+    view_d = len(new) - 1
+    base = strides[-1] if strides else 1
+    tensor_numel = view_numel = 1
+    for d in range(len(shape) - 1, -1, -1):
+        tensor_numel *= shape[d]
+        if d == 0 or (shape[d - 1] != 1 and strides[d - 1] != tensor_numel * base):
+            while view_d >= 0 and (view_numel < tensor_numel or new[view_d] == 1):
+                view_numel *= new[view_d]
+                view_d -= 1
+            if view_numel != tensor_numel:
+                return False
+            if d > 0:
+                base = strides[d - 1]
+                tensor_numel = view_numel = 1
+    return view_d == -1
 
 
 class Permute(Function):
