@@ -10,6 +10,12 @@ Forward, with u = x·w, v = u + b, t = tanh v:
 The NumPy version writes this chain rule out op for op (the gradient of the sum is a broadcast
 1, as a hand-written backward of `sum` would give) and returns fresh gradient arrays; the ratio
 mytorch / NumPy should be close to 1 when the framework adds no array passes of its own.
+
+At this size both sides spend about half their time in page faults: glibc returns freed heap
+memory to the system (trimming) and faults it back in on the next step, and how often depends
+on each side's allocation pattern, so the ratio moves between runs. To time the arithmetic
+alone, run with trimming off for both: MALLOC_TRIM_THRESHOLD_=268435456
+MALLOC_MMAP_THRESHOLD_=67108864 python -m benchmarks elementwise.
 """
 import numpy as np
 

@@ -648,3 +648,38 @@ def test_leaf_keeps_a_gradient_that_backward_just_made():
     Double.apply(w).sum().backward()
     assert w.grad._data is made[0]._data
     np.testing.assert_allclose(w.grad.numpy(), np.full(4, 2.0))
+
+
+def test_gradient_passed_through_add_becomes_grad_without_a_copy():
+    """b in tanh(x·w + b): Add hands its incoming gradient to b unchanged; nobody else holds it
+    once backward is over, so b.grad keeps that array (and is right)."""
+    x, w, b = (mt.randn(5, requires_grad=True) for _ in range(3))
+    seen = []
+    y = x * w + b
+    y.register_hook(lambda g: seen.append(g._data) or None)
+    y.tanh().sum().backward()
+    assert b.grad._data is seen[0]
+    t = np.tanh(x.detach().numpy() * w.detach().numpy() + b.detach().numpy())
+    np.testing.assert_allclose(b.grad.numpy(), 1 - t * t, rtol=1e-6)
+
+
+def test_a_custom_backward_returning_its_saved_input_is_copied():
+    """A gradient that is one of the node's own tensors is the user's data: .grad copies it."""
+
+    class ReturnsInput(Function):
+        @staticmethod
+        def forward(ctx, x, c):
+            ctx.save_for_backward(c)
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            c, = ctx.saved_tensors
+            return c, None
+
+    x = mt.randn(3, requires_grad=True)
+    c = mt.ones(3)
+    ReturnsInput.apply(x, c).sum().backward()
+    ReturnsInput.apply(x, c).sum().backward()    # accumulates into x.grad in place
+    np.testing.assert_allclose(c.numpy(), np.ones(3))
+    np.testing.assert_allclose(x.grad.numpy(), np.full(3, 2.0))

@@ -139,7 +139,8 @@ def _needed(deps, roots, targets):
 
 def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
     buffers = {}                 # node -> list of gradients, one per output
-    leaves = {}                  # id(leaf) -> [leaf, gradient, whether backward made it]
+    leaves = {}                  # id(leaf) -> [leaf, gradient, provenance (see _provenance)]
+    foreign = {id(g) for g in root_grads}    # gradients the user holds: roots, hook results
     for t, g in zip(roots, root_grads):
         if t.grad_fn is None:
             _add_leaf(leaves, t, g, create_graph)
@@ -165,7 +166,7 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
             gouts = buffers.pop(fn, None)
             if gouts is not None:
                 if fn._has_hooks:
-                    _output_hooks(fn, gouts, create_graph, accumulate)
+                    _output_hooks(fn, gouts, create_graph, accumulate, foreign)
                 if capture is not None:
                     for i, g in enumerate(gouts):
                         t = wanted.get((fn, i))
@@ -181,18 +182,25 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
                 fn._inputs = None
                 fn._out_data = None
 
-        for leaf, g, fresh in leaves.values():
+        arrays = {}                          # how many leaves got each gradient array
+        for entry in leaves.values():
+            arrays[id(entry[1]._data)] = arrays.get(id(entry[1]._data), 0) + 1
+        for leaf, g, provenance in leaves.values():
             if leaf._hooks:
                 hooked = _run_hooks(leaf._hooks, g)
-                fresh = fresh and hooked is g
-                g = hooked
+                if hooked is not g:
+                    provenance, g = FOREIGN, hooked
+            # a gradient the engine passed along unchanged belongs to nobody else once backward
+            # is over, unless the user gave it or two leaves got the same array
+            own = provenance == MADE or (provenance == PASSED and id(g) not in foreign
+                                         and arrays[id(g._data)] == 1)
             if capture is not None:
                 if id(leaf) in targets:
                     captured[id(leaf)] = g
                     if accumulate:
                         _accumulate(leaf, g, create_graph)
             elif accumulate:
-                _accumulate(leaf, g, create_graph, fresh)
+                _accumulate(leaf, g, create_graph, own)
     finally:
         _state.enabled = prev_mode
     if capture is not None:
@@ -233,12 +241,13 @@ def _send(fn, grads, gouts, buffers, leaves, deps, ready, create_graph):
             if parent is None:
                 entry = leaves.get(id(leaf))
                 if entry is None:
-                    leaves[id(leaf)] = [leaf, g, not create_graph and _made_by(fn, g, i, grads, gouts)]
-                elif entry[2] and not create_graph:
+                    leaves[id(leaf)] = [leaf, g, FOREIGN if create_graph else
+                                        _provenance(fn, g, i, grads, gouts)]
+                elif entry[2] == MADE and not create_graph:
                     entry[1]._data += g._data            # a sum the engine made: its own
                 else:
                     entry[1] = _sum(entry[1], g, create_graph)
-                    entry[2] = not create_graph
+                    entry[2] = FOREIGN if create_graph else MADE
             else:
                 buf = buffers.get(parent)
                 if buf is None:
@@ -268,42 +277,53 @@ def _reduce_to(g, shape, fn, i):
     return sum_to(g, shape)
 
 
-def _made_by(fn, g, i, grads, gouts):
-    """Whether `g` is a new array that only this backward call made (so a leaf may keep it):
-    not a view, not passed through from the incoming gradients (Add hands its gradient on
-    unchanged), not returned for two inputs, not one of the node's own tensors."""
+# Where a leaf's gradient came from, which decides whether .grad may keep its array (it is
+# later accumulated in place, so it must be nobody else's):
+MADE = 1        # a new array from this backward call (or a sum the engine made): keep it
+PASSED = 0      # handed on unchanged (Add's backward): keep it if, once backward is over, no
+                # one else holds it (not a root or hook gradient, not given to two leaves)
+FOREIGN = -1    # a view, or one of the node's own tensors: copy it
+
+
+def _provenance(fn, g, i, grads, gouts):
+    """MADE, PASSED or FOREIGN for the gradient `g` that `fn`'s backward returned at index i."""
     if g._data.base is not None or not g._data.flags.writeable:
-        return False
-    for other in gouts:
-        if other is g:
-            return False
-    for j, other in enumerate(grads):
-        if other is g and j != i:
-            return False
+        return FOREIGN
     for entry in fn._saved:
         if entry[1] is g:
-            return False
-    return fn._inputs is None or all(a is not g for a in fn._inputs)
+            return FOREIGN
+    if fn._inputs is not None and any(a is g for a in fn._inputs):
+        return FOREIGN
+    for other in gouts:
+        if other is g:
+            return PASSED
+    for j, other in enumerate(grads):
+        if other is g and j != i:
+            return PASSED
+    return MADE
 
 
 def _add_leaf(leaves, t, g, create_graph):
-    """Collect a root's gradient when the root is itself a leaf."""
+    """Collect a root's gradient when the root is itself a leaf (the user's: FOREIGN)."""
     entry = leaves.get(id(t))
     if entry is None:
-        leaves[id(t)] = [t, g, False]
+        leaves[id(t)] = [t, g, FOREIGN]
     else:
         entry[1] = _sum(entry[1], g, create_graph)
-        entry[2] = True
+        entry[2] = FOREIGN if create_graph else MADE
 
 
-def _output_hooks(fn, gouts, create_graph, accumulate):
+def _output_hooks(fn, gouts, create_graph, accumulate, foreign):
     """Hooks and retain_grad of the node's output tensors, once their gradient is complete."""
     for i, ref in enumerate(fn._outputs):
         t = ref()
         if t is None or gouts[i] is None or t.grad_fn is not fn:
             continue
         if t._hooks:
-            gouts[i] = _run_hooks(t._hooks, gouts[i])
+            hooked = _run_hooks(t._hooks, gouts[i])
+            if hooked is not gouts[i]:
+                foreign.add(id(hooked))          # the user's tensor: never kept as a .grad
+                gouts[i] = hooked
         if t._retains_grad and accumulate:
             _accumulate(t, gouts[i], create_graph)
 
@@ -316,14 +336,12 @@ def _run_hooks(hooks, g):
     return g
 
 
-def _accumulate(t, g, create_graph, fresh=False):
-    """`t.grad += g`. The first time, `t.grad` gets a tensor of its own: `g` itself when
-    backward just made it (`fresh`, see `_made_by`), else a copy, since `g` may be shared
-    (Add's backward hands one gradient to both inputs; a root or hook gradient is the user's).
-    After that, in place."""
+def _accumulate(t, g, create_graph, own=False):
+    """`t.grad += g`. The first time, `t.grad` gets a tensor of its own: `g` itself when no one
+    else holds it (`own`, see `_provenance`), else a copy. After that, in place."""
     grad = t._grad                 # the slot itself: shape, dtype and device are right here
     if grad is None:
-        t._grad = g if create_graph or fresh else _wrap(g._data.copy(), g._device)
+        t._grad = g if create_graph or own else _wrap(g._data.copy(), g._device)
     elif create_graph or grad.grad_fn is not None:
         t._grad = grad + g
     else:
