@@ -22,7 +22,11 @@ from . import autograd
 from .autograd import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled
 from . import ops
 from .ops import *                 # noqa: F401,F403  (the public ops: ops.__all__)
+from . import nn
 from . import cuda, return_types
+from .serialization import save, load
+from . import utils, datasets
+from . import optim
 
 __version__ = "0.1.0"
 

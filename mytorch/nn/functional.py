@@ -1,0 +1,625 @@
+"""`mytorch.nn.functional`: every layer as a stateless function, built from `mytorch.ops`.
+
+The modules in `mytorch.nn` hold parameters and call these. All are compositions of
+differentiable ops, so gradients (and gradients of gradients) come from the ops themselves;
+the numerically delicate parts use the ops' fused, stable kernels (`log_softmax`,
+`logsigmoid`, `softplus`).
+
+    linear, bilinear, embedding, dropout           layers
+    layer_norm, rms_norm, group_norm, batch_norm   normalization
+    relu, gelu, silu, ..., softmax, log_softmax    activations
+    cross_entropy, nll_loss, mse_loss, ...         losses, with reduction='mean' | 'sum' | 'none'
+"""
+import warnings
+
+import numpy as np
+
+from .. import ops
+from ..autograd import is_grad_enabled, no_grad
+from ..factories import arange
+
+# the activations that the ops define already, under PyTorch's functional names
+from ..ops import (sigmoid, tanh, logsigmoid, softsign, tanhshrink, hardsigmoid as _hardsigmoid,
+                   hardswish as _hardswish, pad)
+
+
+def _shape(t):
+    return tuple(t.shape)
+
+
+def _in_place(input, inplace, out):
+    """`out`, written into `input` when inplace=True.
+
+    Only outside the autograd graph: the backward of these activations reads their input, so
+    overwriting it would make backward fail (mytorch refuses wrong gradients). For an input
+    that requires grad, inplace=True therefore returns a new tensor (PyTorch has special
+    in-place kernels for that case; relu has one here too: `relu_`).
+    """
+    if inplace and not (input.requires_grad and is_grad_enabled()):
+        return input.copy_(out)
+    return out
+
+
+def _index_range(index):
+    """(min, max) of an integer tensor, in one device-to-host transfer."""
+    lo, hi = ops.stack([index.min(), index.max()]).tolist()
+    return lo, hi
+
+
+# ---- layers ----------------------------------------------------------------------------------
+
+def linear(input, weight, bias=None):
+    """y = x·Wᵀ + b.   x: (*, in), W: (out, in), b: (out,) -> y: (*, out)"""
+    if input.ndim == 0 or input.shape[-1] != weight.shape[-1]:
+        raise RuntimeError(f"linear(): input of shape {_shape(input)} and weight of shape "
+                           f"{_shape(weight)}: the last dimension of input must be "
+                           f"{weight.shape[-1]}")
+    out = ops.matmul(input, weight.t() if weight.ndim == 2 else weight)
+    return out if bias is None else out + bias
+
+
+def bilinear(input1, input2, weight, bias=None):
+    """yₖ = x₁ᵀ·Aₖ·x₂ + bₖ.   x₁: (*, in1), x₂: (*, in2), A: (out, in1, in2) -> y: (*, out)"""
+    if input1.shape[-1] != weight.shape[1] or input2.shape[-1] != weight.shape[2]:
+        raise RuntimeError(f"bilinear(): input1 of shape {_shape(input1)} and input2 of shape "
+                           f"{_shape(input2)} do not fit weight of shape {_shape(weight)}: "
+                           f"their last dimensions must be {weight.shape[1]} and "
+                           f"{weight.shape[2]}")
+    out = ops.einsum("...i,oij,...j->...o", input1, weight, input2)
+    return out if bias is None else out + bias
+
+
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
+              scale_grad_by_freq=False, sparse=False):
+    """Rows of `weight` picked by the integer indices `input`: y[..., :] = W[input[...], :].
+    input: (*) integers, W: (num_embeddings, dim) -> y: (*, dim).
+
+    The gradient to row `padding_idx` is zero. With `max_norm`, the picked rows whose
+    `norm_type`-norm exceeds it are first rescaled to that norm, in place (as PyTorch).
+    """
+    if scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding(): scale_grad_by_freq and sparse gradients are not "
+                                  "supported by mytorch")
+    if input.dtype.is_floating_point:
+        raise RuntimeError(f"embedding(): expected input of integer dtype (indices), got "
+                           f"{input.dtype}")
+    n = weight.shape[0]
+    if padding_idx is not None:
+        if not -n <= padding_idx < n:
+            raise AssertionError("Padding_idx must be within num_embeddings")
+        padding_idx %= n
+    if input.numel():
+        lo, hi = _index_range(input)
+        if lo < 0 or hi >= n:
+            raise IndexError(f"embedding(): index {lo if lo < 0 else hi} is out of range for an "
+                             f"embedding table of {n} rows")
+    if max_norm is not None:
+        with no_grad():
+            rows = weight[input]
+            norms = ops.norm(rows, norm_type, dim=-1, keepdim=True)
+            scale = ops.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+            weight[input] = rows * scale
+    out = weight[input]
+    if padding_idx is not None and weight.requires_grad:
+        # same values; the padding positions take theirs from a detached copy: no gradient
+        out = ops.where((input == padding_idx).unsqueeze(-1), out.detach(), out)
+    return out
+
+
+def one_hot(tensor, num_classes=-1):
+    """(*) integer classes -> (*, num_classes) int64 of 0/1; num_classes=-1: max + 1."""
+    if tensor.dtype.is_floating_point:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if num_classes == -1:
+        num_classes = int(tensor.max().item()) + 1 if tensor.numel() else 0
+    classes = arange(num_classes, device=tensor.device)
+    return (tensor.unsqueeze(-1) == classes).long()
+
+
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Each element zeroed with probability p, the rest scaled by 1/(1 − p), when training."""
+    return _in_place(input, inplace and training, ops.dropout(input, p, training))
+
+
+# ---- normalization ---------------------------------------------------------------------------
+
+def _normalized_dims(input, normalized_shape, name):
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if _shape(input)[input.ndim - len(shape):] != shape or input.ndim < len(shape):
+        raise RuntimeError(f"{name}(): given normalized_shape={list(shape)}, expected input with "
+                           f"shape [*, {', '.join(map(str, shape))}], but got input of size "
+                           f"{list(input.shape)}")
+    return tuple(range(input.ndim - len(shape), input.ndim))
+
+
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """y = (x − E[x]) / √(Var[x] + ε) · γ + β over the last len(normalized_shape) dimensions
+    (biased variance)."""
+    dims = _normalized_dims(input, normalized_shape, "layer_norm")
+    mean = input.mean(dims, keepdim=True)
+    centered = input - mean
+    var = (centered * centered).mean(dims, keepdim=True)
+    out = centered * ops.rsqrt(var + eps)
+    if weight is not None:
+        out = out * weight
+    return out if bias is None else out + bias
+
+
+def rms_norm(input, normalized_shape, weight=None, eps=None):
+    """y = x / √(mean(x²) + ε) · γ over the last dimensions; ε defaults to the dtype's
+    machine epsilon (as PyTorch)."""
+    dims = _normalized_dims(input, normalized_shape, "rms_norm")
+    if eps is None:
+        eps = float(np.finfo(input.dtype.np).eps)
+    out = input * ops.rsqrt((input * input).mean(dims, keepdim=True) + eps)
+    return out if weight is None else out * weight
+
+
+def _channel_shape(input):
+    """Shape that broadcasts a per-channel vector (C,) along dim 1 of input."""
+    return (1, -1) + (1,) * (input.ndim - 2)
+
+
+def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+    """Channels split into groups; each (sample, group) normalized over its channels and
+    positions, then a per-channel affine.   input: (N, C, *)"""
+    if input.ndim < 2 or input.shape[1] % num_groups:
+        raise RuntimeError(f"group_norm(): expected input of shape (N, C, *) with C divisible by "
+                           f"num_groups={num_groups}, but got input of size {list(input.shape)}")
+    n = input.shape[0]
+    grouped = input.reshape(n, num_groups, -1)
+    mean = grouped.mean(2, keepdim=True)
+    centered = grouped - mean
+    var = (centered * centered).mean(2, keepdim=True)
+    out = (centered * ops.rsqrt(var + eps)).reshape(_shape(input))
+    if weight is not None:
+        out = out * weight.reshape(_channel_shape(input))
+    if bias is not None:
+        out = out + bias.reshape(_channel_shape(input))
+    return out
+
+
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False,
+               momentum=0.1, eps=1e-5):
+    """y = (x − μ) / √(σ² + ε) · γ + β per channel (dim 1), statistics over the batch and any
+    positions: μ, σ² (biased) of this batch when training, else the running estimates.
+
+    When training, the running estimates move towards the batch's, in place:
+        running_mean ← (1 − momentum)·running_mean + momentum·μ
+        running_var  ← (1 − momentum)·running_var  + momentum·σ²·n/(n − 1)   (unbiased)
+    """
+    dims = (0,) + tuple(range(2, input.ndim))
+    if training:
+        count = input.numel() // input.shape[1] if input.ndim > 1 else input.numel()
+        if count <= 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input "
+                             f"size {input.shape}")
+        mean = input.mean(dims, keepdim=True)
+        centered = input - mean
+        var = (centered * centered).mean(dims, keepdim=True)
+        if running_mean is not None or running_var is not None:
+            with no_grad():
+                if running_mean is not None:
+                    running_mean.mul_(1 - momentum).add_(mean.reshape(-1).detach() * momentum)
+                if running_var is not None:
+                    unbiased = var.reshape(-1).detach() * (count / (count - 1))
+                    running_var.mul_(1 - momentum).add_(unbiased * momentum)
+        out = centered * ops.rsqrt(var + eps)
+    else:
+        if running_mean is None or running_var is None:
+            raise ValueError("batch_norm(): running_mean and running_var are needed when "
+                             "training=False")
+        shape = _channel_shape(input)
+        out = (input - running_mean.reshape(shape)) * ops.rsqrt(running_var.reshape(shape) + eps)
+    if weight is not None:
+        out = out * weight.reshape(_channel_shape(input))
+    if bias is not None:
+        out = out + bias.reshape(_channel_shape(input))
+    return out
+
+
+def normalize(input, p=2.0, dim=1, eps=1e-12):
+    """x / max(‖x‖ₚ, ε) along `dim`."""
+    return input / ops.clamp_min(ops.norm(input, p, dim, keepdim=True), eps)
+
+
+# ---- activations -----------------------------------------------------------------------------
+
+def relu(input, inplace=False):
+    """y = max(x, 0)"""
+    return input.relu_() if inplace else ops.relu(input)
+
+
+def relu6(input, inplace=False):
+    """y = min(max(x, 0), 6)"""
+    return _in_place(input, inplace, ops.relu6(input))
+
+
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """y = x for x ≥ 0, negative_slope·x otherwise"""
+    return _in_place(input, inplace, ops.leaky_relu(input, negative_slope))
+
+
+def elu(input, alpha=1.0, inplace=False):
+    """y = x for x > 0, α·(eˣ − 1) otherwise"""
+    return _in_place(input, inplace, ops.elu(input, alpha))
+
+
+def celu(input, alpha=1.0, inplace=False):
+    """y = max(0, x) + min(0, α·(e^(x/α) − 1))"""
+    return _in_place(input, inplace, ops.celu(input, alpha))
+
+
+def selu(input, inplace=False):
+    """y = scale·elu(x, α) with Klambauer et al.'s constants"""
+    return _in_place(input, inplace, ops.selu(input))
+
+
+def gelu(input, approximate="none"):
+    """y = x·Φ(x) (approximate='tanh': x/2·(1 + tanh(√(2/π)(x + 0.044715x³))))"""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh, got "
+                           f"{approximate!r}")
+    return ops.gelu(input, approximate=approximate)
+
+
+def silu(input, inplace=False):
+    """y = x·σ(x)"""
+    return _in_place(input, inplace, ops.silu(input))
+
+
+def mish(input, inplace=False):
+    """y = x·tanh(softplus(x))"""
+    return _in_place(input, inplace, ops.mish(input))
+
+
+def softplus(input, beta=1.0, threshold=20.0):
+    """y = log(1 + e^(βx))/β, and y = x where βx > threshold"""
+    return ops.softplus(input, beta, threshold)
+
+
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """y = clamp(x, min_val, max_val)"""
+    if min_val > max_val:
+        raise ValueError(f"hardtanh(): min_val ({min_val}) cannot be greater than max_val "
+                         f"({max_val})")
+    return _in_place(input, inplace, ops.hardtanh(input, min_val, max_val))
+
+
+def hardsigmoid(input, inplace=False):
+    """y = clamp(x/6 + 1/2, 0, 1)"""
+    return _in_place(input, inplace, _hardsigmoid(input))
+
+
+def hardswish(input, inplace=False):
+    """y = x·hardsigmoid(x)"""
+    return _in_place(input, inplace, _hardswish(input))
+
+
+def prelu(input, weight):
+    """y = x for x ≥ 0, a·x otherwise, with a learned slope `weight` (one, or one per channel
+    along dim 1)."""
+    if weight.numel() != 1:
+        if input.ndim < 2 or input.shape[1] != weight.numel():
+            raise RuntimeError(f"prelu(): {weight.numel()} slopes need an input with that many "
+                               f"channels in dim 1, got input of shape {_shape(input)}")
+        weight = weight.reshape(_channel_shape(input))
+    return ops.where(input >= 0, input, weight * input)
+
+
+def glu(input, dim=-1):
+    """a ⊙ σ(b), with a and b the two halves of input along `dim`"""
+    if input.shape[dim] % 2:
+        raise RuntimeError(f"glu(): halving dimension must be even, but dimension {dim} is size "
+                           f"{input.shape[dim]}")
+    a, b = ops.chunk(input, 2, dim)
+    return a * ops.sigmoid(b)
+
+
+def threshold(input, threshold, value, inplace=False):
+    """y = x where x > threshold, else value"""
+    return _in_place(input, inplace, ops.where(input > threshold, input, value))
+
+
+def _softmax_dim(name, ndim):
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the call to "
+                  "include dim=X as an argument.", stacklevel=3)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """yᵢ = e^(xᵢ) / Σⱼ e^(xⱼ) along `dim`"""
+    if dim is None:
+        dim = _softmax_dim("softmax", input.ndim)
+    return ops.softmax(input if dtype is None else input.to(dtype), dim)
+
+
+def softmin(input, dim=None, _stacklevel=3, dtype=None):
+    """softmax(−x)"""
+    if dim is None:
+        dim = _softmax_dim("softmin", input.ndim)
+    return ops.softmax(-(input if dtype is None else input.to(dtype)), dim)
+
+
+def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+    """yᵢ = xᵢ − log Σⱼ e^(xⱼ) along `dim` (computed stably, never as log(softmax))"""
+    if dim is None:
+        dim = _softmax_dim("log_softmax", input.ndim)
+    return ops.log_softmax(input if dtype is None else input.to(dtype), dim)
+
+
+# ---- losses ----------------------------------------------------------------------------------
+
+def _legacy_reduction(size_average, reduce):
+    """The deprecated `size_average` / `reduce` arguments as a `reduction` string."""
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    reduction = "mean" if (size_average and reduce) else ("sum" if reduce else "none")
+    warnings.warn("size_average and reduce args will be deprecated, please use "
+                  f"reduction='{reduction}' instead.", stacklevel=3)
+    return reduction
+
+
+def _reduction(size_average, reduce, reduction):
+    if size_average is not None or reduce is not None:
+        return _legacy_reduction(size_average, reduce)
+    return reduction
+
+
+def _reduce(loss, reduction):
+    """The elementwise loss summed, averaged or kept."""
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _check_reduction(reduction):
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _warn_if_broadcast(input, target):
+    if _shape(input) != _shape(target):
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size "
+                      f"({input.shape}). This will likely lead to incorrect results due to "
+                      "broadcasting. Please ensure they have the same size.", stacklevel=3)
+
+
+def mse_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """ℓ = (x − y)²"""
+    reduction = _reduction(size_average, reduce, reduction)
+    _warn_if_broadcast(input, target)
+    diff = input - target
+    return _reduce(diff * diff, reduction)
+
+
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """ℓ = |x − y|"""
+    reduction = _reduction(size_average, reduce, reduction)
+    _warn_if_broadcast(input, target)
+    return _reduce(ops.abs(input - target), reduction)
+
+
+def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+    """ℓ = 0.5·d²/β where |d| < β, else |d| − 0.5·β   (d = x − y; β = 0 gives L1)"""
+    reduction = _reduction(size_average, reduce, reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    _warn_if_broadcast(input, target)
+    d = ops.abs(input - target)
+    if beta == 0:
+        return _reduce(d, reduction)
+    return _reduce(ops.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), reduction)
+
+
+def huber_loss(input, target, reduction="mean", delta=1.0):
+    """ℓ = 0.5·d² where |d| < δ, else δ·(|d| − 0.5·δ)   (= δ·smooth_l1 with β = δ)"""
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    _warn_if_broadcast(input, target)
+    d = ops.abs(input - target)
+    return _reduce(ops.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), reduction)
+
+
+def _class_targets(input, target, name):
+    """Check class-index targets against input: (N, C, d1, ...) with (N, d1, ...), or (C,)
+    with ()."""
+    if target.dtype.is_floating_point:
+        raise RuntimeError(f"{name}(): expected target of class indices (an integer dtype), got "
+                           f"{target.dtype}")
+    if input.ndim == 1:
+        ok = target.ndim == 0
+    else:
+        ok = _shape(target) == (input.shape[0],) + _shape(input)[2:]
+    if not ok:
+        if input.ndim >= 2 and target.ndim >= 1 and target.shape[0] != input.shape[0]:
+            raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
+                             f"batch_size ({target.shape[0]}).")
+        expected = "()" if input.ndim == 1 else str((input.shape[0],) + _shape(input)[2:])
+        raise RuntimeError(f"{name}(): input of shape {_shape(input)} needs a target of shape "
+                           f"{expected}, got {_shape(target)}")
+
+
+def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
+             reduction="mean"):
+    """ℓₙ = −w[yₙ]·x[n, yₙ], from log-probabilities x: (N, C) or (N, C, d1, ...) or (C,).
+
+    Targets equal to `ignore_index` contribute nothing; 'mean' divides by Σ w[yₙ] over the
+    targets that count (so, without weights, by their number).
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    _class_targets(input, target, "nll_loss")
+    if input.ndim == 1:
+        input, target = input.unsqueeze(0), target.unsqueeze(0)
+    n_classes = input.shape[1]
+    if weight is not None and _shape(weight) != (n_classes,):
+        raise RuntimeError(f"nll_loss(): weight must hold one value per class ({n_classes}), "
+                           f"got a tensor of shape {_shape(weight)}")
+    keep = target != ignore_index
+    safe = ops.where(keep, target, 0)
+    if safe.numel():
+        lo, hi = _index_range(safe)
+        if lo < 0 or hi >= n_classes:
+            raise IndexError(f"Target {lo if lo < 0 else hi} is out of bounds.")
+    picked = ops.gather(input, 1, safe.unsqueeze(1)).squeeze(1)
+    w = keep.to(input.dtype) if weight is None else weight[safe] * keep
+    loss = -picked * w
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    return loss.sum() / w.sum()
+
+
+def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
+                  reduce=None, reduction="mean", label_smoothing=0.0):
+    """Cross-entropy between the logits `input` (N, C) or (N, C, d1, ...) or (C,) and either
+
+    class indices (N) / (N, d1, ...):   ℓₙ = −w[yₙ]·log softmax(xₙ)[yₙ]      (as nll_loss)
+    class probabilities (input's shape): ℓₙ = −Σ_c w_c·y[n, c]·log softmax(xₙ)[c]
+
+    label_smoothing ε mixes the target with the uniform distribution: probabilities become
+    (1 − ε)·y + ε/C; for indices, ℓₙ = (1 − ε)·nllₙ + ε/C·(−Σ_c w_c log softmax(xₙ)[c]), with
+    'mean' dividing both parts by Σ w[yₙ] over the targets not ignored (as PyTorch).
+    'mean' with probabilities divides by N·d1·… (the weights do not enter the divisor).
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    class_dim = 0 if input.ndim == 1 else 1
+    n_classes = input.shape[class_dim]
+    logp = ops.log_softmax(input, class_dim)
+    w = None
+    if weight is not None:
+        if _shape(weight) != (n_classes,):
+            raise RuntimeError(f"cross_entropy(): weight must hold one value per class "
+                               f"({n_classes}), got a tensor of shape {_shape(weight)}")
+        w = weight.reshape((-1,) + (1,) * (input.ndim - class_dim - 1))
+
+    if target.dtype.is_floating_point:                       # class probabilities
+        if _shape(target) != _shape(input):
+            raise RuntimeError(f"cross_entropy(): a target of class probabilities must have the "
+                               f"input's shape {_shape(input)}, got {_shape(target)}")
+        if label_smoothing > 0:
+            target = target * (1 - label_smoothing) + label_smoothing / n_classes
+        prod = logp * target if w is None else logp * target * w
+        if reduction == "none":
+            return -prod.sum(class_dim)
+        if reduction == "sum":
+            return -prod.sum()
+        return -prod.sum() / (input.numel() // n_classes)
+
+    nll = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing == 0:
+        return nll
+    keep = target != ignore_index
+    smooth = -(logp if w is None else logp * w).sum(class_dim) * keep
+    if reduction == "none":
+        smooth_term = smooth
+    elif reduction == "sum":
+        smooth_term = smooth.sum()
+    elif weight is None:
+        smooth_term = smooth.sum() / keep.sum()
+    else:
+        smooth_term = smooth.sum() / (weight[ops.where(keep, target, 0)] * keep).sum()
+    return (1 - label_smoothing) * nll + smooth_term * (label_smoothing / n_classes)
+
+
+def _clamped_log(p):
+    """max(log p, −100), without ever taking log 0 (which warns)."""
+    positive = p > 0
+    return ops.clamp_min(ops.where(positive, ops.log(ops.where(positive, p, 1.0)), -100.0),
+                         -100.0)
+
+
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
+                         reduction="mean"):
+    """ℓ = −w·(y·log x + (1 − y)·log(1 − x)), x probabilities in [0, 1]; each log is clamped
+    to ≥ −100 (as PyTorch), so x = 0 or 1 gives a finite loss (and, there, a zero gradient,
+    where PyTorch's is ±1e12). For logits, binary_cross_entropy_with_logits is exact."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if _shape(target) != _shape(input):
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
+                         f"size ({input.shape}) is deprecated. Please ensure they have the same "
+                         "size.")
+    if input.numel() and bool(((input < 0) | (input > 1)).any()):
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    loss = -(target * _clamped_log(input) + (1 - target) * _clamped_log(1 - input))
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None,
+                                     reduction="mean", pos_weight=None):
+    """ℓ = −w·(p·y·log σ(x) + (1 − y)·log(1 − σ(x))), from logits x; p = pos_weight (per class,
+    broadcast along the last dimension) weighs the positives.
+
+    Computed as (1 − y)·x − (1 + (p − 1)·y)·log σ(x), since log(1 − σ(x)) = log σ(x) − x, with
+    the stable log σ: exact for logits of any size, where σ then log would give −inf.
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if _shape(target) != _shape(input):
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size "
+                         f"({input.shape})")
+    log_sig = ops.logsigmoid(input)
+    if pos_weight is None:
+        loss = (1 - target) * input - log_sig
+    else:
+        loss = (1 - target) * input - (1 + (pos_weight - 1) * target) * log_sig
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+    """ℓ = y·(log y − x): the KL divergence from the log-probabilities x to the target y
+    (log_target=True: y given as log-probabilities, ℓ = eʸ·(y − x)). Terms with y = 0 count 0.
+
+    reduction='batchmean' divides the sum by the batch size, which is the true KL divergence;
+    'mean' divides by the number of elements (and warns, as PyTorch).
+    """
+    reduction = _reduction(size_average, reduce, reduction)
+    if reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the "
+                      "support size.'batchmean' divides only by the batch size, and aligns with "
+                      "the KL div math definition.'mean' will be changed to behave the same as "
+                      "'batchmean' in the next major release.", stacklevel=2)
+    if log_target:
+        loss = ops.exp(target) * (target - input)
+    else:
+        loss = ops.xlogy(target, target) - target * input
+    if reduction == "batchmean":
+        return loss.sum() / (input.shape[0] if input.ndim else 1)
+    return _reduce(loss, reduction)
+
+
+def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="none"):
+    """Focal loss for binary (or multi-label) classification from logits (Lin et al., 2017,
+    "Focal Loss for Dense Object Detection"; not part of torch.nn, this is torchvision's
+    `sigmoid_focal_loss`, with its defaults, reduction='none' included):
+
+        p = σ(x),   p_t = p·y + (1 − p)·(1 − y)
+        ℓ = −α_t·(1 − p_t)^γ·log p_t,     α_t = α·y + (1 − α)·(1 − y)
+
+    −log p_t is binary_cross_entropy_with_logits(x, y), computed stably. γ > 0 shrinks the loss
+    of well-classified examples (p_t near 1) so training focuses on the hard ones; γ = 0 and
+    α < 0 (no α weighting) give plain binary cross-entropy.
+    """
+    _check_reduction(reduction)
+    p = ops.sigmoid(input)
+    ce = binary_cross_entropy_with_logits(input, target, reduction="none")
+    p_t = p * target + (1 - p) * (1 - target)
+    loss = ce * (1 - p_t) ** gamma if gamma != 0 else ce
+    if alpha >= 0:
+        loss = (alpha * target + (1 - alpha) * (1 - target)) * loss
+    return _reduce(loss, reduction)
+

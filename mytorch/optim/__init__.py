@@ -1,0 +1,24 @@
+"""mytorch.optim: optimizers and learning-rate schedules, as torch.optim.
+
+    opt = mt.optim.AdamW(params, lr=1e-3, weight_decay=0.01)
+    sched = mt.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=50)
+    opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+
+optimizer.py holds `Optimizer`: param groups, per-parameter state, zero_grad, step hooks,
+state_dict. Each algorithm sits in its own file (sgd.py, adam.py, adamw.py, rmsprop.py,
+adagrad.py, adadelta.py) with its update written in the docstring as PyTorch's documentation
+gives it. lr_scheduler.py holds the schedules. Nothing here touches arrays directly: updates are
+in-place Tensor methods under `no_grad`, so they run on whatever device the parameter lives on.
+What does not live here: parameters themselves (`mytorch.nn`), gradient clipping
+(`mytorch.nn.utils`), saving to files (`mytorch.save`).
+"""
+from .optimizer import Optimizer
+from .sgd import SGD
+from .adam import Adam
+from .adamw import AdamW
+from .rmsprop import RMSprop
+from .adagrad import Adagrad
+from .adadelta import Adadelta
+from . import lr_scheduler
+
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "lr_scheduler"]

@@ -1,0 +1,1 @@
+"""Tests of mytorch.optim: optimizers and learning-rate schedulers."""
