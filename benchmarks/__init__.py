@@ -9,6 +9,7 @@ repeats is what counts, because machines are noisy.
     overhead     a chain of 200 small ops (16 floats): the cost of the framework per op
     elementwise  y = tanh(x·w + b)·x on 1M float32 elements, summed, backward to x, w, b
     matmul       C = A·B for 512×512 float32, backward with a given gradient G
+    mlp          one SGD training step of a 784-256-256-10 ReLU MLP, batch 128, cross-entropy
 
 Run `python -m benchmarks` from the repository root (`make bench`); `--quick` for a short run,
 `--json PATH` to keep the numbers. Speed is measured here and never asserted in tests.
@@ -22,4 +23,4 @@ import os
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
-WORKLOADS = ("overhead", "elementwise", "matmul")
+WORKLOADS = ("overhead", "elementwise", "matmul", "mlp")

@@ -27,6 +27,7 @@ from . import cuda, return_types
 from .serialization import save, load
 from . import utils, datasets
 from . import optim
+from . import viz
 
 __version__ = "0.1.0"
 

@@ -46,6 +46,15 @@ def _index_range(index):
     return lo, hi
 
 
+def _check_targets(target, ignore_index, n_classes):
+    """IndexError, as PyTorch, for a class index outside [0, n_classes) that is not ignored."""
+    safe = ops.where(target != ignore_index, target, 0)
+    if safe.numel():
+        lo, hi = _index_range(safe)
+        if lo < 0 or hi >= n_classes:
+            raise IndexError(f"Target {lo if lo < 0 else hi} is out of bounds.")
+
+
 # ---- layers ----------------------------------------------------------------------------------
 
 def linear(input, weight, bias=None):
@@ -54,8 +63,10 @@ def linear(input, weight, bias=None):
         raise RuntimeError(f"linear(): input of shape {_shape(input)} and weight of shape "
                            f"{_shape(weight)}: the last dimension of input must be "
                            f"{weight.shape[-1]}")
-    out = ops.matmul(input, weight.t() if weight.ndim == 2 else weight)
-    return out if bias is None else out + bias
+    if weight.ndim != 2:
+        out = ops.matmul(input, weight)
+        return out if bias is None else out + bias
+    return ops.linear(input, weight, bias)
 
 
 def bilinear(input1, input2, weight, bias=None):
@@ -462,10 +473,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
                            f"got a tensor of shape {_shape(weight)}")
     keep = target != ignore_index
     safe = ops.where(keep, target, 0)
-    if safe.numel():
-        lo, hi = _index_range(safe)
-        if lo < 0 or hi >= n_classes:
-            raise IndexError(f"Target {lo if lo < 0 else hi} is out of bounds.")
+    _check_targets(target, ignore_index, n_classes)
     picked = ops.gather(input, 1, safe.unsqueeze(1)).squeeze(1)
     w = keep.to(input.dtype) if weight is None else weight[safe] * keep
     loss = -picked * w
@@ -494,6 +502,10 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     class_dim = 0 if input.ndim == 1 else 1
     n_classes = input.shape[class_dim]
+    if (label_smoothing == 0 and weight is None and input.ndim == 2
+            and not target.dtype.is_floating_point):
+        _class_targets(input, target, "cross_entropy")      # the common case: one fused op
+        return ops.cross_entropy(input, target, ignore_index, reduction)
     logp = ops.log_softmax(input, class_dim)
     w = None
     if weight is not None:

@@ -25,7 +25,7 @@ from .elementwise import (neg, abs, sign, exp, log, log1p, expm1, sqrt, rsqrt, r
                           hardsigmoid, hardswish, mish, logsigmoid, selu, celu, softsign,
                           tanhshrink)
 from .arithmetic import *          # noqa: F401,F403  (its __all__)
-from .reduction import (sum, mean, var, std, prod, max, min, amax, amin, argmax, argmin, logsumexp,
+from .reduction import (cross_entropy, sum, mean, var, std, prod, max, min, amax, amin, argmax, argmin, logsumexp,
                         softmax, log_softmax, cumsum, norm, all, any, cumprod, logcumsumexp,
                         cummax, cummin, median, nansum, nanmean, var_mean, std_mean, count_nonzero,
                         aminmax)
@@ -38,7 +38,7 @@ from .shape import (reshape, view, permute, transpose, swapaxes, t, expand, broa
 from .indexing import (getitem, index_put, index_select, gather, scatter, scatter_add, masked_fill,
                        sort, argsort, topk, nonzero, argwhere, masked_select, take, take_along_dim,
                        index_add, index_copy, index_fill, masked_scatter)
-from .linalg import (matmul, mm, bmm, dot, outer, ger, einsum)
+from .linalg import (matmul, linear, mm, bmm, dot, outer, ger, einsum)
 from .sampling import (dropout, bernoulli, multinomial)
 from .conversion import (to, clone, contiguous, detach)
 from .inplace import (add_, sub_, mul_, div_, pow_, clamp_, masked_fill_, exp_, relu_, sigmoid_,

@@ -272,10 +272,13 @@ def tanh(input):
 class Sigmoid(Function):
     """y = σ(x) = 1/(1 + e⁻ˣ);  ∂y/∂x = y(1 − y)
 
-    Computed as ½(1 + tanh(x/2)), which never overflows."""
+    Computed from e = e^(−|x|) ≤ 1, which never overflows: 1/(1 + e) for x ≥ 0 and e/(1 + e)
+    for x < 0, where 1 − σ(|x|) would round to 0 (σ(−20) = 2.1e-9, not 0, in float32)."""
     @staticmethod
     def forward(ctx, x):
-        y = 0.5 * (1 + ctx.xp.tanh(0.5 * x))
+        xp = ctx.xp
+        e = xp.exp(-xp.abs(x))
+        y = xp.where(x >= 0, 1, e) / (1 + e)
         ctx.save_for_backward(y)
         return y
 

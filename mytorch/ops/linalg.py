@@ -64,6 +64,53 @@ def matmul(input, other):
     return MatMul.apply(a, b)
 
 
+class Linear(Function):
+    """y = x·Wᵀ + b for x (*, in), W (out, in), b (out,), as one op:
+
+        ∂L/∂x = g·W        ∂L/∂W = gᵀ·x (summed over the leading dims)        ∂L/∂b = Σ g
+
+    Written out instead of as matmul(x, W.t()) + b so that W's gradient comes out as a new
+    (out, in) array rather than the transpose of one, which .grad would have to copy."""
+    @staticmethod
+    def forward(ctx, x, w, b):
+        ctx.save_for_backward(x, w)
+        y = ctx.xp.matmul(x, w.T)
+        return y if b is None else y + b
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w = ctx.saved_tensors
+        need_x, need_w, need_b = ctx.needs_input_grad
+        gx = MatMul.apply(g, w) if need_x else None
+        gw = gb = None
+        if need_w or need_b:
+            g2 = reshape(g, (-1, g.shape[-1])) if g.ndim != 2 else g
+            if need_w:
+                x2 = reshape(x, (-1, x.shape[-1])) if x.ndim != 2 else x
+                gw = MatMul.apply(g2.mT, x2)
+            if need_b:
+                gb = g2.sum(0)
+        return gx, gw, gb
+
+
+def linear(input, weight, bias=None):
+    """y = x·Wᵀ + b.   x: (*, in), W: (out, in), b: (out,) or None -> y: (*, out)"""
+    require_tensor(input, "linear")
+    require_tensor(weight, "linear", "weight")
+    if weight.ndim != 2 or input.ndim == 0 or input.shape[-1] != weight.shape[1]:
+        raise RuntimeError(f"linear(): input of shape {tuple(input.shape)} and weight of shape "
+                           f"{tuple(weight.shape)}: weight must be (out_features, in_features) "
+                           f"and the last dimension of input must be in_features")
+    if bias is not None and tuple(bias.shape) != (weight.shape[0],):
+        raise RuntimeError(f"linear(): bias of shape {tuple(bias.shape)} does not match "
+                           f"out_features={weight.shape[0]}")
+    x, w = promote(input, weight, "linear")
+    if bias is not None:
+        w, bias = promote(w, bias, "linear")
+        x = x.to(w.dtype)
+    return Linear.apply(x, w, bias)
+
+
 def mm(input, mat2):
     require_tensor(input, "mm")
     require_tensor(mat2, "mm", "mat2")

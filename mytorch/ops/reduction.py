@@ -166,8 +166,9 @@ class Amax(Function):
         xp = ctx.xp
         ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, x.shape
         y = (xp.amin if smallest else xp.amax)(x, axis=dims, keepdims=True)
-        hit = x == y
-        ctx.save_for_backward(hit / xp.sum(hit, axis=dims, keepdims=True).astype(x.dtype))
+        if ctx.needs_input_grad[0]:
+            hit = x == y
+            ctx.save_for_backward(hit / xp.sum(hit, axis=dims, keepdims=True).astype(x.dtype))
         return y if keepdim else xp.squeeze(y, axis=dims)
 
     @staticmethod
@@ -338,6 +339,64 @@ def softmax(input, dim, dtype=None):
 def log_softmax(input, dim, dtype=None):
     x = floating(input if dtype is None else input.to(dtype), "log_softmax")
     return LogSoftmax.apply(x, normalize_dim(dim, x.ndim))
+
+
+class CrossEntropy(Function):
+    """ℓₙ = −log softmax(xₙ)[yₙ] for logits x (N, C) and class indices y (N), as one op;
+    targets equal to ignore_index count for nothing, 'mean' divides by the number that count.
+
+        ∂ℓₙ/∂xₙ = softmax(xₙ) − onehot(yₙ)
+
+    (the combination nll_loss(log_softmax(x)) would scatter its gradient into a (N, C) array of
+    zeros first). The backward recomputes the softmax with the differentiable op, so second
+    derivatives work."""
+    @staticmethod
+    def forward(ctx, x, target, ignore_index, reduction):
+        xp = ctx.xp
+        ctx.reduction = reduction
+        shifted = x - xp.amax(x, axis=1, keepdims=True)
+        logp = shifted - xp.log(xp.sum(xp.exp(shifted), axis=1, keepdims=True))
+        keep = target != ignore_index
+        safe = xp.where(keep, target, 0)
+        if safe.size:
+            lo, hi = int(safe.min()), int(safe.max())
+            if lo < 0 or hi >= x.shape[1]:
+                raise IndexError(f"Target {lo if lo < 0 else hi} is out of bounds.")
+        onehot = xp.zeros_like(x)
+        rows = xp.arange(x.shape[0])
+        onehot[rows, safe] = keep
+        weights = keep.astype(x.dtype)
+        losses = -logp[rows, safe] * weights
+        count = weights.sum()
+        ctx.save_for_backward(x, onehot, weights, count)
+        if reduction == "none":
+            return losses
+        total = losses.sum()
+        return total if reduction == "sum" else total / count
+
+    @staticmethod
+    def backward(ctx, g):
+        x, onehot, weights, count = ctx.saved_tensors
+        if ctx.reduction == "none":
+            scale = reshape(g * weights, (-1, 1))
+        else:
+            scale = g * weights.reshape(-1, 1)
+            if ctx.reduction == "mean":
+                scale = scale / count
+        return (softmax(x, 1) - onehot) * scale, None, None, None
+
+
+def cross_entropy(input, target, ignore_index=-100, reduction="mean"):
+    """The fused cross-entropy of logits (N, C) with class indices (N); see CrossEntropy.
+    mytorch.nn.functional.cross_entropy is the full PyTorch version and uses this one for
+    its common case."""
+    x = floating(input, "cross_entropy")
+    if x.ndim != 2 or target.ndim != 1 or target.shape[0] != x.shape[0]:
+        raise RuntimeError(f"cross_entropy(): expected logits (N, C) and class indices (N), got "
+                           f"{tuple(x.shape)} and {tuple(target.shape)}")
+    if target._device is not x._device:
+        target = target.to(x.device)
+    return CrossEntropy.apply(x, target._data, ignore_index, reduction)
 
 
 class Cumsum(Function):

@@ -4,5 +4,6 @@
 `DataLoader`. Nothing here is needed to compute; everything here feeds computation.
 """
 from . import data
+from .summary import summary
 
-__all__ = ["data"]
+__all__ = ["data", "summary"]

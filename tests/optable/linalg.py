@@ -54,7 +54,7 @@ def _einsum_spec(equation, *shapes):
                   samples)
 
 
-REQUIRED = {"matmul", "mm", "bmm", "dot", "outer", "einsum"}
+REQUIRED = {"matmul", "linear", "mm", "bmm", "dot", "outer", "einsum"}
 
 SPECS = [
     OpSpec("matmul", lambda a, b: a @ b, np.matmul, _shapes(*MATMUL_SHAPES)),
@@ -63,4 +63,8 @@ SPECS = [
     OpSpec("bmm", mt.bmm, np.matmul, _shapes(((2, 2, 3), (2, 3, 2)), ((1, 3, 2), (1, 2, 3)))),
     OpSpec("dot", mt.dot, np.dot, _shapes(((5,), (5,)), ((1,), (1,)))),
     OpSpec("outer", mt.outer, np.outer, _shapes(((3,), (4,)), ((1,), (2,)))),
+    OpSpec("linear", mt.linear, lambda x, w, b: x @ w.T + b,
+           _shapes(((2, 3), (4, 3), (4,)), ((2, 2, 3), (2, 3), (2,)), ((3,), (2, 3), (2,)))),
+    OpSpec("linear[no bias]", lambda x, w: mt.linear(x, w), lambda x, w: x @ w.T,
+           _shapes(((2, 3), (4, 3)), ((1, 2, 3), (2, 3)))),
 ] + [_einsum_spec(eq, *shapes) for eq, *shapes in EINSUMS]

@@ -373,3 +373,27 @@ SPECS += [
            _cases(distinct, [((2, 3), {}), ((3, 4), {"dim": 1, "keepdim": True}),
                              ((2, 3), {"dim": -2})])),
 ]
+
+
+def _cross_entropy_ref(x, target, ignore_index=-100, reduction="mean"):
+    logp = _log_softmax_ref(x, 1)
+    keep = target != ignore_index
+    losses = -logp[np.arange(len(target)), np.where(keep, target, 0)] * keep
+    if reduction == "none":
+        return losses
+    return losses.sum() if reduction == "sum" else losses.sum() / keep.sum()
+
+
+def _cross_entropy_samples(rng):
+    x = uniform(rng, (4, 3), -3, 3)
+    return [Sample((x, np.array([0, 2, 1, 2]))),
+            Sample((x, np.array([0, -100, 1, 2])), {"reduction": "sum"}),
+            Sample((x, np.array([1, 0, -100, 2])), {"reduction": "none"}),
+            Sample((uniform(rng, (2, 5), -3, 3), np.array([4, -1])), {"ignore_index": -1})]
+
+
+REQUIRED |= {"cross_entropy"}
+SPECS += [
+    OpSpec("cross_entropy", lambda x, t, **kw: mt.ops.cross_entropy(x, t, **kw),
+           _cross_entropy_ref, _cross_entropy_samples),
+]
