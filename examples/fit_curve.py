@@ -1,4 +1,4 @@
-"""Fit a noisy sine with a small tanh network made of raw tensors: the `make demo` example.
+"""Fit a noisy sine with a small tanh network made of raw tensors: autograd and nothing else.
 
 Everything here is the core engine and nothing else: tensors that require grad, a forward pass
 written with ordinary tensor ops, `loss.backward()`, and plain gradient descent under
