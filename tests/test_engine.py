@@ -683,3 +683,24 @@ def test_a_custom_backward_returning_its_saved_input_is_copied():
     ReturnsInput.apply(x, c).sum().backward()    # accumulates into x.grad in place
     np.testing.assert_allclose(c.numpy(), np.ones(3))
     np.testing.assert_allclose(x.grad.numpy(), np.full(3, 2.0))
+
+
+def test_backward_frees_saved_arrays_even_while_the_graph_is_alive():
+    """After backward (without retain_graph) no node still holds the arrays it saved, so a
+    loss kept around for printing does not pin the step's memory."""
+    x = mt.randn(256, 256, requires_grad=True)
+    loss = (x.tanh() * x).exp().sum()
+    loss.backward()
+    stack, seen, held = [loss.grad_fn], set(), []
+    while stack:
+        fn = stack.pop()
+        if fn is None or id(fn) in seen:
+            continue
+        seen.add(id(fn))
+        for value in vars(fn).values():
+            for item in (value if isinstance(value, (list, tuple)) else [value]):
+                data = item._data if isinstance(item, mt.Tensor) else item
+                if isinstance(data, np.ndarray) and data.size > 1000 and item is not x:
+                    held.append((fn.name(), type(item).__name__))
+        stack.extend(e[0] for e in fn._edges if e is not None)
+    assert held == []

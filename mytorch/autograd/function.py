@@ -228,6 +228,7 @@ class Function:
                     data[i] = (outs[i]._data,) + data[i][1:]
                 saved.append(entry)
             self._saved = saved
+            del self._to_save           # the raw arrays: only the packed entries may hold them
 
     @classmethod
     def _reads_outputs(cls):
