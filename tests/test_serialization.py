@@ -379,8 +379,10 @@ def test_files_from_a_newer_version_are_refused(tmp_path):
 def test_a_pickled_object_array_is_refused_and_never_run(tmp_path):
     path = tmp_path / "evil"
     mt.save({"a": np.zeros(3)}, path)
-    evil = io.BytesIO()
-    np.save(evil, np.array([Payload()], dtype=object), allow_pickle=True)
+    evil = io.BytesIO()            # an object-dtype .npy, written by hand as an attacker would
+    np.lib.format.write_array_header_1_0(
+        evil, {"descr": "|O", "fortran_order": False, "shape": (1,)})
+    evil.write(pickle.dumps([Payload()]))
     with zipfile.ZipFile(path) as zf:
         description = zf.read("mytorch.json")
     with zipfile.ZipFile(path, "w") as zf:
