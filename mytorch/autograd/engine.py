@@ -346,3 +346,20 @@ def _accumulate(t, g, create_graph, own=False):
         t._grad = grad + g
     else:
         grad._data += g._data
+
+
+def zero_grads(tensors, set_to_none=True):
+    """Forget the gradients of `tensors` (what Module.zero_grad and Optimizer.zero_grad do):
+    `.grad = None`, or with set_to_none=False the same tensor detached and filled with zeros."""
+    for t in tensors:
+        grad = t.grad
+        if grad is None:
+            continue
+        if set_to_none:
+            t.grad = None
+        else:
+            if grad.grad_fn is not None:
+                grad.detach_()
+            else:
+                grad.requires_grad_(False)
+            grad.zero_()

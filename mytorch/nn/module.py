@@ -17,6 +17,7 @@ from collections.abc import Mapping
 
 from ..tensor import Tensor
 from ..autograd import no_grad
+from ..autograd.engine import zero_grads
 from ..ops.conversion import _parse_to
 from .parameter import Parameter
 
@@ -402,16 +403,7 @@ class Module:
 
     def zero_grad(self, set_to_none=True):
         """Drop every parameter's gradient (set_to_none=False: fill it with zeros instead)."""
-        for p in self.parameters():
-            if p.grad is not None:
-                if set_to_none:
-                    p.grad = None
-                else:
-                    if p.grad.grad_fn is not None:
-                        p.grad.detach_()
-                    else:
-                        p.grad.requires_grad_(False)
-                    p.grad.zero_()
+        zero_grads(self.parameters(), set_to_none)
 
     # ---- devices and dtypes ----------------------------------------------------------------
 

@@ -23,6 +23,16 @@ def _as_shape(normalized_shape):
     return tuple(normalized_shape)
 
 
+
+def _affine_parameters(module, size, device, dtype):
+    """`weight` and `bias` of `size` (filled by reset_parameters), or both None when size is
+    None (affine=False), registered so they appear in state_dict as PyTorch's do."""
+    for name in ("weight", "bias"):
+        if size is None:
+            module.register_parameter(name, None)
+        else:
+            setattr(module, name, Parameter(empty(size, device=device, dtype=dtype)))
+
 class LayerNorm(Module):
     """y = (x − E[x]) / √(Var[x] + ε)·γ + β, statistics over the last len(normalized_shape)
     dimensions of each sample (biased variance). γ = 1, β = 0 at the start."""
@@ -99,12 +109,7 @@ class GroupNorm(Module):
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        if affine:
-            self.weight = Parameter(empty(num_channels, device=device, dtype=dtype))
-            self.bias = Parameter(empty(num_channels, device=device, dtype=dtype))
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, num_channels if affine else None, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -140,12 +145,7 @@ class _BatchNorm(Module):
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        if affine:
-            self.weight = Parameter(empty(num_features, device=device, dtype=dtype))
-            self.bias = Parameter(empty(num_features, device=device, dtype=dtype))
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _affine_parameters(self, num_features if affine else None, device, dtype)
         if track_running_stats:
             self.register_buffer("running_mean", zeros(num_features, device=device, dtype=dtype))
             self.register_buffer("running_var", ones(num_features, device=device, dtype=dtype))

@@ -33,6 +33,7 @@ import warnings
 from collections import defaultdict
 
 from .. import dtypes
+from ..autograd.engine import zero_grads
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..factories import tensor
 from ..tensor import Tensor, _HookHandle
@@ -199,18 +200,7 @@ class Optimizer:
     def zero_grad(self, set_to_none=True):
         """Forget the gradients: `p.grad = None` (the default: no memory, and the next backward
         writes instead of adding), or fill them with zeros when `set_to_none=False`."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                else:
-                    if p.grad.grad_fn is not None:
-                        p.grad.detach_()
-                    else:
-                        p.grad.requires_grad_(False)
-                    p.grad.zero_()
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure=None):
         """Update every parameter that has a gradient, once. `closure`, when given, re-evaluates

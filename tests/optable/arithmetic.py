@@ -103,3 +103,62 @@ SPECS += [
     OpSpec("addcdiv", lambda x, a, b: x.addcdiv(a, b, value=-1.5),
            lambda x, a, b: x - 1.5 * a / b, _triples(nonzero)),
 ]
+
+
+# ---- rows added for ops that had none: remainder, copies, and the ops without a gradient ----
+
+def _remainder_samples(rng):
+    # keep a/b away from integers, where the remainder jumps
+    a = np.array([2.3, -1.7, 0.4, 5.1])
+    b = np.array([1.5, 0.9, -0.7, 2.2])
+    return [Sample((a, b)), Sample((a.reshape(2, 2), np.array([1.5, -0.9])))]
+
+
+def _compare_samples(rng):
+    a = _on_grid(rng, (2, 3))
+    return [Sample((a, _on_grid(rng, (3,)))), Sample((a, a.copy()))]
+
+
+def _int_pairs(rng):
+    return [Sample((rng.integers(-8, 8, (2, 3)), rng.integers(1, 5, (3,))))]
+
+
+def _bool_pairs(rng):
+    return [Sample((rng.uniform(size=(2, 3)) > 0.5, rng.uniform(size=(3,)) > 0.5))]
+
+
+def _bools(rng):
+    return [Sample((rng.uniform(size=(2, 3)) > 0.5,))]
+
+
+def _special_values(rng):
+    return [Sample((np.array([0.0, np.nan, np.inf, -np.inf, 1.5]),))]
+
+
+def _no_grad(name, fn, ref, samples):
+    return OpSpec(name, fn, ref, samples, grad=False, float32_out=False)
+
+
+REQUIRED |= {"remainder", "clone", "contiguous", "eq", "ne", "lt", "le", "gt", "ge",
+             "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and",
+             "bitwise_or", "bitwise_xor", "bitwise_not", "isnan", "isinf", "isfinite",
+             "floor_divide"}
+
+SPECS += [
+    OpSpec("remainder", mt.remainder, np.remainder, _remainder_samples),
+    OpSpec("clone", lambda a: a.clone(), np.copy, lambda rng: [Sample((uniform(rng, (2, 3)),))]),
+    OpSpec("contiguous", lambda a: a.t().contiguous(), lambda a: np.ascontiguousarray(a.T),
+           lambda rng: [Sample((uniform(rng, (2, 3)),))]),
+    _no_grad("floor_divide", mt.floor_divide, np.floor_divide, _int_pairs),
+    _no_grad("isnan", mt.isnan, np.isnan, _special_values),
+    _no_grad("isinf", mt.isinf, np.isinf, _special_values),
+    _no_grad("isfinite", mt.isfinite, np.isfinite, _special_values),
+    _no_grad("logical_not", mt.logical_not, np.logical_not, _bools),
+    _no_grad("bitwise_not", mt.bitwise_not, np.invert, _bools),
+] + [_no_grad(name, getattr(mt, name), getattr(np, ref), _compare_samples)
+     for name, ref in [("eq", "equal"), ("ne", "not_equal"), ("lt", "less"), ("le", "less_equal"),
+                       ("gt", "greater"), ("ge", "greater_equal")]] \
+  + [_no_grad(name, getattr(mt, name), getattr(np, name), _bool_pairs)
+     for name in ("logical_and", "logical_or", "logical_xor")] \
+  + [_no_grad(name, getattr(mt, name), getattr(np, name), _int_pairs)
+     for name in ("bitwise_and", "bitwise_or", "bitwise_xor")]
