@@ -214,3 +214,26 @@ def test_assigning_a_grad_on_another_device():
     x = mt.zeros(3, requires_grad=True)
     with pytest.raises(RuntimeError, match="assigned grad has data located on strict"):
         x.grad = mt.zeros(3, device="strict")
+
+
+@pytest.mark.parametrize("make, match", [
+    (lambda: mt.linear(mt.zeros(2, 3), mt.zeros(4, 5)),
+     r"input of shape \(2, 3\) and weight of shape \(4, 5\)"),
+    (lambda: mt.linear(mt.zeros(2, 3), mt.zeros(3)),
+     r"weight must be \(out_features, in_features\)"),
+    (lambda: mt.linear(mt.zeros(2, 3), mt.zeros(4, 3), mt.zeros(5)),
+     r"bias of shape \(5,\) does not match out_features=4"),
+])
+def test_linear_errors(make, match):
+    with pytest.raises(RuntimeError, match=match):
+        make()
+
+
+def test_fused_cross_entropy_errors():
+    with pytest.raises(RuntimeError, match=r"expected logits \(N, C\) and class indices \(N\), "
+                                           r"got \(2, 3\) and \(3,\)"):
+        mt.ops.cross_entropy(mt.zeros(2, 3), mt.tensor([0, 1, 2]))
+    with pytest.raises(IndexError, match="Target 3 is out of bounds"):
+        mt.ops.cross_entropy(mt.zeros(2, 3), mt.tensor([0, 3]))
+    with pytest.raises(IndexError, match="Target -2 is out of bounds"):
+        mt.nn.functional.cross_entropy(mt.zeros(2, 3), mt.tensor([-2, 1]))
