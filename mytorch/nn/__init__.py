@@ -6,7 +6,10 @@
     containers.py     Sequential, ModuleList, ModuleDict, Identity, Flatten, Unflatten
     linear.py         Linear, Bilinear
     sparse.py         Embedding
-    dropout.py        Dropout
+    dropout.py        Dropout, Dropout1d/2d/3d
+    conv.py           Conv1d/2d/3d, ConvTranspose1d/2d/3d
+    pooling.py        MaxPool*, AvgPool*, AdaptiveAvgPool*, AdaptiveMaxPool*
+    upsampling.py     Upsample, PixelShuffle, PixelUnshuffle
     normalization.py  LayerNorm, RMSNorm, GroupNorm, BatchNorm1d, BatchNorm2d
     activation.py     ReLU, GELU, Softmax, ... as modules
     loss.py           CrossEntropyLoss, MSELoss, ... as modules
@@ -23,7 +26,12 @@ from .module import Module
 from .containers import Sequential, ModuleList, ModuleDict, Identity, Flatten, Unflatten
 from .linear import Linear, Bilinear
 from .sparse import Embedding
-from .dropout import Dropout
+from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
+from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from .pooling import (MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d,
+                      AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d,
+                      AdaptiveMaxPool2d, AdaptiveMaxPool3d)
+from .upsampling import Upsample, PixelShuffle, PixelUnshuffle
 from .normalization import LayerNorm, RMSNorm, GroupNorm, BatchNorm1d, BatchNorm2d
 from .activation import (ReLU, ReLU6, LeakyReLU, ELU, CELU, SELU, GELU, SiLU, Mish, Tanh,
                          Sigmoid, LogSigmoid, Softsign, Tanhshrink, Softplus, Hardtanh,

@@ -1,13 +1,12 @@
 """Dropout: in training, each element is zeroed with probability p and the survivors scaled by
-1/(1 − p), so the expected activation is unchanged; in eval mode it is the identity."""
+1/(1 − p), so the expected activation is unchanged; in eval mode it is the identity.
+Dropout1d/2d/3d zero whole channels instead (neighbouring pixels are correlated, so dropping
+single ones barely regularises a convolution)."""
 from . import functional as F
 from .module import Module
 
 
-class Dropout(Module):
-    """y = x·m/(1 − p), m ~ Bernoulli(1 − p) per element, while `training`; y = x in eval.
-    The mask comes from the device's default generator."""
-
+class _DropoutNd(Module):
     def __init__(self, p=0.5, inplace=False):
         super().__init__()
         if p < 0 or p > 1:
@@ -15,8 +14,34 @@ class Dropout(Module):
         self.p = p
         self.inplace = inplace
 
+    def extra_repr(self):
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout(_DropoutNd):
+    """y = x·m/(1 − p), m ~ Bernoulli(1 − p) per element, while `training`; y = x in eval.
+    The mask comes from the device's default generator."""
+
     def forward(self, input):
         return F.dropout(input, self.p, self.training, self.inplace)
 
-    def extra_repr(self):
-        return f"p={self.p}, inplace={self.inplace}"
+
+class Dropout1d(_DropoutNd):
+    """Whole channels zeroed with probability p.   input (N, C, L) or (C, L)"""
+
+    def forward(self, input):
+        return F.dropout1d(input, self.p, self.training, self.inplace)
+
+
+class Dropout2d(_DropoutNd):
+    """Whole channels (feature maps) zeroed with probability p.   input (N, C, H, W) or (C, H, W)"""
+
+    def forward(self, input):
+        return F.dropout2d(input, self.p, self.training, self.inplace)
+
+
+class Dropout3d(_DropoutNd):
+    """Whole channels zeroed with probability p.   input (N, C, D, H, W) or (C, D, H, W)"""
+
+    def forward(self, input):
+        return F.dropout3d(input, self.p, self.training, self.inplace)

@@ -6,6 +6,8 @@ the numerically delicate parts use the ops' fused, stable kernels (`log_softmax`
 `logsigmoid`, `softplus`).
 
     linear, bilinear, embedding, dropout           layers
+    conv1d/2d/3d, conv_transpose*, max_pool*,       convolution and pooling (from mytorch.ops)
+    avg_pool*, adaptive_*, interpolate, dropout2d
     layer_norm, rms_norm, group_norm, batch_norm   normalization
     relu, gelu, silu, ..., softmax, log_softmax    activations
     cross_entropy, nll_loss, mse_loss, ...         losses, with reduction='mean' | 'sum' | 'none'
@@ -21,6 +23,12 @@ from ..factories import arange
 # the activations that the ops define already, under PyTorch's functional names
 from ..ops import (sigmoid, tanh, logsigmoid, softsign, tanhshrink, hardsigmoid as _hardsigmoid,
                    hardswish as _hardswish, pad)
+# convolution, pooling and resizing are ops already, with PyTorch's functional signatures
+from ..ops import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d,
+                   max_pool1d, max_pool2d, max_pool3d, avg_pool1d, avg_pool2d, avg_pool3d,
+                   adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d,
+                   adaptive_max_pool1d, adaptive_max_pool2d, adaptive_max_pool3d, interpolate,
+                   pixel_shuffle, pixel_unshuffle)
 
 
 def _shape(t):
@@ -130,6 +138,33 @@ def one_hot(tensor, num_classes=-1):
 def dropout(input, p=0.5, training=True, inplace=False):
     """Each element zeroed with probability p, the rest scaled by 1/(1 − p), when training."""
     return _in_place(input, inplace and training, ops.dropout(input, p, training))
+
+
+def _feature_dropout(input, p, training, inplace, n, name):
+    if input.ndim not in (n + 1, n + 2):
+        raise RuntimeError(f"{name}: Expected {n + 1}D (unbatched) or {n + 2}D (batched) input, "
+                           f"but got input of size: {list(input.shape)}")
+    return _in_place(input, inplace and training,
+                     ops.feature_dropout(input, p, training, spatial_dims=n))
+
+
+def dropout1d(input, p=0.5, training=True, inplace=False):
+    """Whole channels of (N, C, L) zeroed with probability p, the rest scaled by 1/(1 − p)."""
+    return _feature_dropout(input, p, training, inplace, 1, "dropout1d")
+
+
+def dropout2d(input, p=0.5, training=True, inplace=False):
+    """Whole channels of (N, C, H, W) zeroed with probability p, the rest scaled by 1/(1 − p)."""
+    return _feature_dropout(input, p, training, inplace, 2, "dropout2d")
+
+
+def dropout3d(input, p=0.5, training=True, inplace=False):
+    return _feature_dropout(input, p, training, inplace, 3, "dropout3d")
+
+
+def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
+    """The older name of interpolate."""
+    return interpolate(input, size, scale_factor, mode, align_corners)
 
 
 # ---- normalization ---------------------------------------------------------------------------

@@ -6,6 +6,9 @@
     shape.py         view/reshape, permute, expand, cat/stack, split, flip, roll, pad, tile, ...
     indexing.py      x[...], x[...] = v, gather, scatter, index_select, sort, topk, nonzero, ...
     linalg.py        matmul, einsum, outer
+    conv.py          conv1d/2d/3d and their transposes: sliding windows + one matmul
+    pooling.py       max, average and adaptive pooling
+    upsampling.py    interpolate, pixel_shuffle
     sampling.py      dropout, bernoulli, multinomial
     conversion.py    dtype and device moves, clone, detach
     inplace.py       add_, mul_, fill_, x[i] = v, scatter_, ... (version counters)
@@ -39,7 +42,12 @@ from .indexing import (getitem, index_put, index_select, gather, scatter, scatte
                        sort, argsort, topk, nonzero, argwhere, masked_select, take, take_along_dim,
                        index_add, index_copy, index_fill, masked_scatter)
 from .linalg import (matmul, linear, mm, bmm, dot, outer, ger, einsum)
-from .sampling import (dropout, bernoulli, multinomial)
+from .conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d)
+from .pooling import (max_pool1d, max_pool2d, max_pool3d, avg_pool1d, avg_pool2d, avg_pool3d,
+                      adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d,
+                      adaptive_max_pool1d, adaptive_max_pool2d, adaptive_max_pool3d)
+from .upsampling import (interpolate, pixel_shuffle, pixel_unshuffle)
+from .sampling import (dropout, feature_dropout, bernoulli, multinomial)
 from .conversion import (to, clone, contiguous, detach)
 from .inplace import (add_, sub_, mul_, div_, pow_, clamp_, masked_fill_, exp_, relu_, sigmoid_,
                       tanh_, neg_, sqrt_, addcmul_, addcdiv_, lerp_, fill_, copy_, setitem,

@@ -6,10 +6,11 @@ from ..random import generator_for
 
 
 class Dropout(Function):
-    """y = x·m/(1 − p) with m ~ Bernoulli(1 − p);  ∂y/∂x = m/(1 − p) (the same mask)"""
+    """y = x·m/(1 − p) with m ~ Bernoulli(1 − p);  ∂y/∂x = m/(1 − p) (the same mask).
+    The mask has x's shape, or `mask_shape` (broadcast over x: whole channels dropped)."""
     @staticmethod
-    def forward(ctx, x, p, generator):
-        keep = generator.uniform(x.shape, x.dtype) >= p
+    def forward(ctx, x, p, generator, mask_shape=None):
+        keep = generator.uniform(mask_shape or x.shape, x.dtype) >= p
         mask = keep * x.dtype.type(1.0 / (1.0 - p))
         ctx.save_for_backward(mask)
         return x * mask
@@ -17,20 +18,32 @@ class Dropout(Function):
     @staticmethod
     def backward(ctx, g):
         mask, = ctx.saved_tensors
-        return g * mask, None, None
+        return g * mask, None, None, None
 
 
 def dropout(input, p=0.5, training=True, *, generator=None):
     """Zero each element with probability p and scale the rest by 1/(1 − p) (identity when not
     training or p = 0)."""
-    x = floating(input, "dropout")
+    return _dropout(input, p, training, generator, None, "dropout")
+
+
+def feature_dropout(input, p=0.5, training=True, *, spatial_dims, generator=None):
+    """Zero whole channels: input (..., C, *spatial) with `spatial_dims` trailing dimensions,
+    one draw per leading index and channel, the survivors scaled by 1/(1 − p) (Dropout2d)."""
+    require_tensor(input, "feature_dropout")
+    mask_shape = tuple(input.shape[:input.ndim - spatial_dims]) + (1,) * spatial_dims
+    return _dropout(input, p, training, generator, mask_shape, "feature_dropout")
+
+
+def _dropout(input, p, training, generator, mask_shape, name):
+    x = floating(input, name)
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
     if not training or p == 0.0:
         return x
     if p == 1.0:
         return x * 0.0
-    return Dropout.apply(x, p, generator_for(generator, x.device))
+    return Dropout.apply(x, p, generator_for(generator, x.device), mask_shape)
 
 
 class _Sample(Function):

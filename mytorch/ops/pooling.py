@@ -1,0 +1,314 @@
+"""Pooling over 1, 2 or 3 spatial dimensions: max, average, adaptive average and adaptive max.
+
+Max pooling, y[n, c, l] = max over the window of l of x[n, c, ·], is split in two:
+
+1. find, for every output position, the flat index (into the input's spatial plane) of the
+   window's maximum: array code, no gradient (`_argmax_windows`);
+2. pick those elements with `gather`, a differentiable op. Its gradient scatters g back to the
+   winning positions (summing where windows overlap) and its second derivative gathers again,
+   so every order of derivative comes from the existing indexing ops.
+
+Ties go to the first maximum in the window's row-major order, and NaN wins, as in PyTorch.
+
+Average pooling is a convolution of each channel with a constant kernel of ones, divided by the
+number of elements counted per window (`count_include_pad`, `divisor_override`). Adaptive
+average pooling is a product with averaging matrices (or a plain mean when the sizes divide).
+"""
+import math
+
+import numpy as np
+
+from .common import require_tensor, floating
+from .conv import Conv, windows, _ntuple
+from .indexing import gather
+from ..tensor import _wrap
+
+
+def _batched(input, n, name):
+    require_tensor(input, name)
+    if input.ndim == n + 1:
+        return input.unsqueeze(0), True
+    if input.ndim != n + 2:
+        raise RuntimeError(f"{name}(): Expected {n + 1}D or {n + 2}D input tensor, but got input "
+                           f"of size: {list(input.shape)}")
+    return input, False
+
+
+def _out_size(size, kernel, stride, pad, dilation, ceil_mode):
+    """Windows along one dimension: ⌊(S + 2p − d·(K−1) − 1)/s⌋ + 1 (⌈⌉ with ceil_mode, where
+    the last window must still start inside the input or its left padding)."""
+    span = dilation * (kernel - 1) + 1
+    room = size + 2 * pad - span
+    if ceil_mode:
+        out = -(-room // stride) + 1
+        if (out - 1) * stride >= size + pad:
+            out -= 1
+    else:
+        out = room // stride + 1
+    return out
+
+
+def _pool_geometry(x, n, kernel_size, stride, padding, dilation, ceil_mode, name):
+    """Kernel, stride, (left, right) pads (the right one grown for ceil_mode), dilation and the
+    output's spatial size, checked as PyTorch checks them."""
+    kernel = _ntuple(kernel_size, n, "kernel_size", name)
+    stride = kernel if stride is None or stride == [] or stride == () else \
+        _ntuple(stride, n, "stride", name)
+    padding = _ntuple(padding, n, "padding", name)
+    dilation = _ntuple(dilation, n, "dilation", name)
+    if any(k <= 0 for k in kernel) or any(s <= 0 for s in stride) or any(d <= 0 for d in dilation):
+        raise RuntimeError(f"{name}(): kernel_size, stride and dilation must be greater than zero, "
+                           f"but got kernel_size={kernel}, stride={stride}, dilation={dilation}")
+    for p, k, d in zip(padding, kernel, dilation):
+        if p < 0 or p > (d * (k - 1) + 1) // 2:
+            raise RuntimeError(f"{name}(): pad should be at most half of effective kernel size, "
+                               f"but got pad={p}, kernel_size={k} and dilation={d}")
+    sizes = x.shape[2:]
+    out = tuple(_out_size(*a, ceil_mode) for a in zip(sizes, kernel, stride, padding, dilation))
+    if any(o <= 0 for o in out):
+        raise RuntimeError(f"{name}(): Given input size: ({'x'.join(map(str, x.shape[1:]))}). "
+                           f"Calculated output size: ({'x'.join(map(str, (x.shape[1],) + out))}). "
+                           f"Output size is too small")
+    # the right pad that makes exactly `out` windows fit (ceil_mode may need more than p)
+    pads = tuple((p, max(p, (o - 1) * s + d * (k - 1) + 1 - m - p))
+                 for p, o, s, d, k, m in zip(padding, out, stride, dilation, kernel, sizes))
+    return kernel, stride, pads, dilation, out
+
+
+# ---- max pooling ------------------------------------------------------------------------------
+
+def _flat_argmax(device, win, coords, sizes):
+    """win (N, C, *L, *K): windows of the input; coords[i] (L_i, K_i): the input coordinate
+    along spatial dimension i of window element k at output position l. Returns the flat index
+    into the input's spatial plane (N, C, *L) of each window's first maximum (NaN wins)."""
+    xp = device.xp
+    n = len(coords)
+    lead = win.shape[:2 + n]
+    best = xp.argmax(win.reshape(lead + (-1,)), axis=-1)      # NaN counts as the maximum
+    kernel = tuple(c.shape[1] for c in coords)
+    flat = 0
+    for i in range(n):
+        k_i = (best // math.prod(kernel[i + 1:])) % kernel[i]
+        l_i = xp.arange(lead[2 + i]).reshape((-1,) + (1,) * (n - 1 - i))
+        t_i = device.backend.from_host(coords[i])[l_i, k_i]
+        # a window with nothing above -inf may pick its padding: keep the index inside the input
+        t_i = xp.clip(t_i, 0, sizes[i] - 1)
+        flat = flat * sizes[i] + t_i
+    return flat.astype(np.int64)
+
+
+def _gather_plane(x, flat):
+    """y[n, c, l] = x[n, c, flat[n, c, l]] over the flattened spatial plane, differentiably."""
+    N, C = x.shape[:2]
+    index = _wrap(flat.reshape(N, C, -1), x.device)
+    y = gather(x.reshape(N, C, -1), 2, index)
+    return y.reshape(tuple(flat.shape))
+
+
+def max_pool(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+             return_indices=False, *, n, name):
+    """Max over windows of the last n dimensions; with return_indices, also the flat index of
+    each maximum in its (n-dimensional) input plane, as `max_unpool` and PyTorch expect."""
+    x, unbatched = _batched(input, n, name)
+    kernel, stride, pads, dilation, out = _pool_geometry(x, n, kernel_size, stride, padding,
+                                                         dilation, ceil_mode, name)
+    device = x.device
+    fill = -math.inf if x._data.dtype.kind == "f" else np.iinfo(x._data.dtype).min
+    win = windows(device, x._data, kernel, stride, pads, dilation, value=fill)
+    coords = [np.arange(o)[:, None] * s - lo + np.arange(k)[None, :] * d
+              for o, s, (lo, _), k, d in zip(out, stride, pads, kernel, dilation)]
+    flat = _flat_argmax(device, win, coords, x.shape[2:])
+    y = _gather_plane(x, flat)
+    if unbatched:
+        y, flat = y.squeeze(0), flat[0]
+    return (y, _wrap(flat, device)) if return_indices else y
+
+
+def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """x (N, C, W) or (C, W) -> (N, C, W_out)"""
+    return max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
+                    n=1, name="max_pool1d")
+
+
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """x (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out); stride defaults to kernel_size."""
+    return max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
+                    n=2, name="max_pool2d")
+
+
+def max_pool3d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
+               return_indices=False):
+    """x (N, C, D, H, W) or (C, D, H, W) -> (N, C, D_out, H_out, W_out)"""
+    return max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices,
+                    n=3, name="max_pool3d")
+
+
+# ---- average pooling --------------------------------------------------------------------------
+
+def _window_counts(device, sizes, kernel, stride, pads, count_include_pad):
+    """How many elements each window averages over, (1, 1, *L): the elements of the input, plus
+    its zero padding when count_include_pad (never the extra right padding of ceil_mode)."""
+    xp = device.xp
+    counted = xp.ones((1, 1) + tuple(sizes))
+    if count_include_pad:
+        counted = xp.pad(counted, ((0, 0), (0, 0)) + tuple((lo, lo) for lo, _ in pads),
+                         constant_values=1)
+        pads = tuple((0, hi - lo) for lo, hi in pads)
+    win = windows(device, counted, kernel, stride, pads, (1,) * len(kernel))
+    return win.sum(axis=tuple(range(-len(kernel), 0)))
+
+
+def avg_pool(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+             divisor_override=None, *, n, name):
+    """Mean over windows of the last n dimensions: a convolution of every channel with a kernel
+    of ones, divided by each window's count (or by divisor_override)."""
+    x, unbatched = _batched(input, n, name)
+    x = floating(x, name)
+    kernel, stride, pads, dilation, out = _pool_geometry(x, n, kernel_size, stride, padding, 1,
+                                                         ceil_mode, name)
+    if divisor_override is not None and (not isinstance(divisor_override, int) or
+                                         divisor_override == 0):
+        raise RuntimeError(f"{name}(): divisor must be a non-zero integer, got "
+                           f"divisor_override={divisor_override!r}")
+    N, C = x.shape[:2]
+    device = x.device
+    ones = _wrap(device.xp.ones((1, 1) + kernel, dtype=x._data.dtype), device)
+    sums = Conv.apply(x.reshape((N * C, 1) + tuple(x.shape[2:])), ones, None, stride, pads,
+                      dilation, 1)
+    sums = sums.reshape((N, C) + out)
+    if divisor_override is not None:
+        y = sums / divisor_override
+    else:
+        counts = _window_counts(device, x.shape[2:], kernel, stride, pads, count_include_pad)
+        if bool((counts == math.prod(kernel)).all()):
+            y = sums / math.prod(kernel)
+        else:
+            y = sums / _wrap(counts.astype(x._data.dtype), device)
+    return y.squeeze(0) if unbatched else y
+
+
+def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False,
+               count_include_pad=True):
+    return avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, None,
+                    n=1, name="avg_pool1d")
+
+
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """x (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out); stride defaults to kernel_size."""
+    return avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                    divisor_override, n=2, name="avg_pool2d")
+
+
+def avg_pool3d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    return avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad,
+                    divisor_override, n=3, name="avg_pool3d")
+
+
+# ---- adaptive pooling -------------------------------------------------------------------------
+
+def _adaptive_sizes(x, output_size, n, name):
+    """The output's spatial size: output_size as an int or tuple, None entries keep the input's."""
+    if isinstance(output_size, int):
+        output_size = (output_size,) * n
+    output_size = tuple(output_size)
+    if len(output_size) != n:
+        raise ValueError(f"{name}(): output_size must be an int or {n} ints, got {output_size}")
+    out = tuple(s if o is None else int(o) for o, s in zip(output_size, x.shape[2:]))
+    if any(o <= 0 for o in out):
+        raise RuntimeError(f"{name}(): output_size must be positive, got {output_size}")
+    if any(s == 0 for s in x.shape[2:]):
+        raise RuntimeError(f"{name}(): expected input with non-zero spatial sizes, but got input "
+                           f"of size {list(x.shape)}")
+    return out
+
+
+def _bins(size, out):
+    """Output cell i of an adaptive pool covers input [⌊i·S/O⌋, ⌈(i+1)·S/O⌉)."""
+    i = np.arange(out)
+    return (i * size) // out, -((-(i + 1) * size) // out)
+
+
+def per_dimension(x, matrices):
+    """y = x with spatial dimension i (of x's last n) mapped by the host matrix matrices[i]
+    (O_i, S_i): y[..., o, ...] = Σ_s A[o, s]·x[..., s, ...], one matmul per dimension."""
+    for i, a in enumerate(matrices):
+        d = x.ndim - len(matrices) + i
+        a = _wrap(x.device.backend.from_host(np.ascontiguousarray(a.T, dtype=x._data.dtype)),
+                  x.device)
+        x = (x.movedim(d, -1) @ a).movedim(-1, d)
+    return x
+
+
+def adaptive_avg_pool(input, output_size, *, n, name):
+    x, unbatched = _batched(input, n, name)
+    x = floating(x, name)
+    out = _adaptive_sizes(x, output_size, n, name)
+    sizes = x.shape[2:]
+    if all(s % o == 0 for s, o in zip(sizes, out)):
+        # equal bins: view each dimension as (out, S/out) and average the inner one
+        split = sum(((o, s // o) for o, s in zip(out, sizes)), ())
+        y = x.reshape(x.shape[:2] + split).mean(tuple(range(3, 3 + 2 * n, 2)))
+    else:
+        matrices = []
+        for s, o in zip(sizes, out):
+            start, stop = _bins(s, o)
+            j = np.arange(s)
+            inside = (j >= start[:, None]) & (j < stop[:, None])
+            matrices.append(inside / (stop - start)[:, None])    # (O_i, S_i): rows sum to 1
+        y = per_dimension(x, matrices)
+    return y.squeeze(0) if unbatched else y
+
+
+def adaptive_avg_pool1d(input, output_size):
+    return adaptive_avg_pool(input, output_size, n=1, name="adaptive_avg_pool1d")
+
+
+def adaptive_avg_pool2d(input, output_size):
+    """x (N, C, H, W) or (C, H, W) -> (N, C, *output_size); cell i of each dimension averages
+    input [⌊i·S/O⌋, ⌈(i+1)·S/O⌉)."""
+    return adaptive_avg_pool(input, output_size, n=2, name="adaptive_avg_pool2d")
+
+
+def adaptive_avg_pool3d(input, output_size):
+    return adaptive_avg_pool(input, output_size, n=3, name="adaptive_avg_pool3d")
+
+
+def adaptive_max_pool(input, output_size, return_indices=False, *, n, name):
+    x, unbatched = _batched(input, n, name)
+    out = _adaptive_sizes(x, output_size, n, name)
+    sizes = x.shape[2:]
+    coords = []
+    for s, o in zip(sizes, out):
+        start, stop = _bins(s, o)
+        width = int((stop - start).max())
+        # cells narrower than the widest repeat their last element: the maximum is unchanged
+        coords.append(np.minimum(start[:, None] + np.arange(width)[None, :], stop[:, None] - 1))
+    device = x.device
+    picks = []
+    for i, c in enumerate(coords):
+        shape = [1] * (2 * n)
+        shape[i], shape[n + i] = c.shape
+        picks.append(device.backend.from_host(c.reshape(shape)))
+    win = x._data[(slice(None), slice(None)) + tuple(picks)]        # (N, C, *out, *width)
+    flat = _flat_argmax(device, win, coords, sizes)
+    y = _gather_plane(x, flat)
+    if unbatched:
+        y, flat = y.squeeze(0), flat[0]
+    return (y, _wrap(flat, device)) if return_indices else y
+
+
+def adaptive_max_pool1d(input, output_size, return_indices=False):
+    return adaptive_max_pool(input, output_size, return_indices, n=1, name="adaptive_max_pool1d")
+
+
+def adaptive_max_pool2d(input, output_size, return_indices=False):
+    """x (N, C, H, W) or (C, H, W) -> (N, C, *output_size): the max of each adaptive cell."""
+    return adaptive_max_pool(input, output_size, return_indices, n=2, name="adaptive_max_pool2d")
+
+
+def adaptive_max_pool3d(input, output_size, return_indices=False):
+    return adaptive_max_pool(input, output_size, return_indices, n=3, name="adaptive_max_pool3d")
