@@ -2,11 +2,11 @@
 
 Max pooling, y[n, c, l] = max over the window of l of x[n, c, ·], is split in two:
 
-1. find, for every output position, the flat index (into the input's spatial plane) of the
-   window's maximum: array code, no gradient (`_argmax_windows`);
-2. pick those elements with `gather`, a differentiable op. Its gradient scatters g back to the
-   winning positions (summing where windows overlap) and its second derivative gathers again,
-   so every order of derivative comes from the existing indexing ops.
+1. find, for every output position, the flat index (into x read as 1-d) of its window's
+   maximum: array code, no gradient (`_argmax_index`);
+2. pick those elements (`Pick`, differentiable). Its gradient puts g back at the winning
+   positions (`Place`: zeros elsewhere, summed where windows overlap) and the gradient of that
+   picks again, so every order of derivative comes from this pair.
 
 Ties go to the first maximum in the window's row-major order, and NaN wins, as in PyTorch.
 
@@ -20,7 +20,7 @@ import numpy as np
 
 from .common import require_tensor, floating
 from .conv import Conv, windows, _ntuple
-from .indexing import gather
+from ..autograd.function import Function
 from ..tensor import _wrap
 
 
@@ -77,32 +77,69 @@ def _pool_geometry(x, n, kernel_size, stride, padding, dilation, ceil_mode, name
 
 # ---- max pooling ------------------------------------------------------------------------------
 
-def _flat_argmax(device, win, coords, sizes):
-    """win (N, C, *L, *K): windows of the input; coords[i] (L_i, K_i): the input coordinate
-    along spatial dimension i of window element k at output position l. Returns the flat index
-    into the input's spatial plane (N, C, *L) of each window's first maximum (NaN wins)."""
+class Pick(Function):
+    """y = x read as 1-d at `index` (shape of index);  ∂L/∂x = Place(g, index)"""
+    @staticmethod
+    def forward(ctx, x, index, disjoint):
+        ctx.shape, ctx.disjoint = x.shape, disjoint
+        ctx.save_for_backward(index)
+        return ctx.xp.take(x, index)
+
+    @staticmethod
+    def backward(ctx, g):
+        index, = ctx.saved_tensors
+        return Place.apply(g, index, ctx.shape, ctx.disjoint), None, None
+
+
+class Place(Function):
+    """y = zeros(shape) with g added at the flat `index` (a plain write when no index repeats,
+    `disjoint`, which is faster);  ∂L/∂g = Pick(gy, index)"""
+    @staticmethod
+    def forward(ctx, g, index, shape, disjoint):
+        ctx.disjoint = disjoint
+        ctx.save_for_backward(index)
+        out = ctx.xp.zeros(math.prod(shape), dtype=g.dtype)
+        if disjoint:
+            out[index.reshape(-1)] = g.reshape(-1)
+        else:
+            ctx.device.backend.scatter_add(out, index.reshape(-1), g.reshape(-1))
+        return out.reshape(shape)
+
+    @staticmethod
+    def backward(ctx, gg):
+        index, = ctx.saved_tensors
+        return Pick.apply(gg, index, ctx.disjoint), None, None, None
+
+
+def _argmax_index(device, win, coords, sizes, shifted):
+    """win (N, C, *L, *K): the windows of x (N, C, *sizes); coords[i] (L_i, K_i): the input
+    coordinate along spatial dimension i of window element k at output position l. Returns,
+    for each window, the index into x read as 1-d of its first maximum (NaN wins).
+    `shifted`: every window is the first one moved, and all lie inside x (no padding)."""
     xp = device.xp
     n = len(coords)
     lead = win.shape[:2 + n]
-    best = xp.argmax(win.reshape(lead + (-1,)), axis=-1)      # NaN counts as the maximum
     kernel = tuple(c.shape[1] for c in coords)
-    flat = 0
+    best = xp.argmax(win.reshape(lead + (-1,)), axis=-1)      # a copy of the windows, then argmax
+    plane = math.prod(sizes)
+    flat = xp.arange(lead[0] * lead[1]).reshape(lead[:2] + (1,) * n) * plane
+    if shifted:
+        # index = where the window starts + where its maximum sits in it (two small tables)
+        starts = np.zeros((), np.int64)
+        offsets = np.zeros((), np.int64)
+        for i, c in enumerate(coords):
+            starts = starts[..., None] * sizes[i] + c[:, 0]
+            offsets = offsets[..., None] * sizes[i] + (c[0] - c[0, 0])
+        return flat + device.backend.from_host(starts) + \
+            device.backend.from_host(offsets.reshape(-1))[best]
     for i in range(n):
         k_i = (best // math.prod(kernel[i + 1:])) % kernel[i]
         l_i = xp.arange(lead[2 + i]).reshape((-1,) + (1,) * (n - 1 - i))
         t_i = device.backend.from_host(coords[i])[l_i, k_i]
         # a window with nothing above -inf may pick its padding: keep the index inside the input
         t_i = xp.clip(t_i, 0, sizes[i] - 1)
-        flat = flat * sizes[i] + t_i
-    return flat.astype(np.int64)
-
-
-def _gather_plane(x, flat):
-    """y[n, c, l] = x[n, c, flat[n, c, l]] over the flattened spatial plane, differentiably."""
-    N, C = x.shape[:2]
-    index = _wrap(flat.reshape(N, C, -1), x.device)
-    y = gather(x.reshape(N, C, -1), 2, index)
-    return y.reshape(tuple(flat.shape))
+        flat = flat + t_i * math.prod(sizes[i + 1:])
+    return flat
 
 
 def max_pool(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -117,11 +154,22 @@ def max_pool(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=F
     win = windows(device, x._data, kernel, stride, pads, dilation, value=fill)
     coords = [np.arange(o)[:, None] * s - lo + np.arange(k)[None, :] * d
               for o, s, (lo, _), k, d in zip(out, stride, pads, kernel, dilation)]
-    flat = _flat_argmax(device, win, coords, x.shape[2:])
-    y = _gather_plane(x, flat)
+    index = _argmax_index(device, win, coords, x.shape[2:],
+                          shifted=not any(lo or hi for lo, hi in pads))
+    disjoint = all(s >= d * (k - 1) + 1 for s, d, k in zip(stride, dilation, kernel))
+    return _picked(x, index, disjoint, unbatched, return_indices)
+
+
+def _picked(x, index, disjoint, unbatched, return_indices):
+    """The pooled output (and, with return_indices, the index of each maximum in its own
+    spatial plane, as PyTorch reports it), without the batch dimension if the input had none."""
+    y = Pick.apply(x, _wrap(index, x.device), disjoint)
     if unbatched:
-        y, flat = y.squeeze(0), flat[0]
-    return (y, _wrap(flat, device)) if return_indices else y
+        y = y.squeeze(0)
+    if not return_indices:
+        return y
+    plane = index % math.prod(x.shape[2:])
+    return y, _wrap(plane[0] if unbatched else plane, x.device)
 
 
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False,
@@ -294,11 +342,9 @@ def adaptive_max_pool(input, output_size, return_indices=False, *, n, name):
         shape[i], shape[n + i] = c.shape
         picks.append(device.backend.from_host(c.reshape(shape)))
     win = x._data[(slice(None), slice(None)) + tuple(picks)]        # (N, C, *out, *width)
-    flat = _flat_argmax(device, win, coords, sizes)
-    y = _gather_plane(x, flat)
-    if unbatched:
-        y, flat = y.squeeze(0), flat[0]
-    return (y, _wrap(flat, device)) if return_indices else y
+    index = _argmax_index(device, win, coords, sizes, shifted=False)
+    return _picked(x, index, all(s % o == 0 for s, o in zip(sizes, out)), unbatched,
+                   return_indices)
 
 
 def adaptive_max_pool1d(input, output_size, return_indices=False):
