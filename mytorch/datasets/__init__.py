@@ -1,16 +1,26 @@
-"""Datasets to learn on: small real data, synthetic generators, and a reader for MNIST files.
+"""Datasets to learn on: small real data, synthetic generators, MNIST-format files, and the
+image transforms to feed them through.
 
     load_digits()               scikit-learn's bundled 8×8 handwritten digits (1,797 images)
     make_moons(n, noise=)       two interleaving half circles, two classes
     make_spirals(n, n_classes=) interleaved spiral arms, one class per arm
     read_idx(path)              an IDX file (the MNIST format, optionally gzipped) as an array
     IDXDataset(images, labels)  a map-style dataset over a pair of IDX files
+    MNIST(root, train=)         the handwritten digits 0-9, 60,000 + 10,000 28×28 images
+    FashionMNIST(root, train=)  Zalando's clothes in MNIST's format (Debian's
+                                dataset-fashion-mnist, read from /usr/share/datasets)
+    transforms                  Compose, ToTensor, Normalize, RandomCrop, RandomHorizontalFlip,
+                                Lambda, as torchvision.transforms, on images and batches
 
-Each returns tensors (or a `TensorDataset`); nothing is downloaded. Host-side NumPy does
-the work; randomness comes from mytorch generators (`generator=`, `mytorch.manual_seed`).
+Nothing is downloaded unless asked: MNIST and FashionMNIST read files already on disk and
+fetch them (checksummed) only with `download=True`. Host-side NumPy does the reading;
+randomness comes from mytorch generators (`generator=`, `mytorch.manual_seed`).
 """
+from . import transforms
 from .digits import load_digits
 from .synthetic import make_moons, make_spirals
 from .idx import read_idx, IDXDataset
+from .mnist import MNIST, FashionMNIST
 
-__all__ = ["load_digits", "make_moons", "make_spirals", "read_idx", "IDXDataset"]
+__all__ = ["load_digits", "make_moons", "make_spirals", "read_idx", "IDXDataset", "MNIST",
+           "FashionMNIST", "transforms"]
