@@ -182,10 +182,7 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     """y = (x − E[x]) / √(Var[x] + ε) · γ + β over the last len(normalized_shape) dimensions
     (biased variance)."""
     dims = _normalized_dims(input, normalized_shape, "layer_norm")
-    mean = input.mean(dims, keepdim=True)
-    centered = input - mean
-    var = (centered * centered).mean(dims, keepdim=True)
-    out = centered * ops.rsqrt(var + eps)
+    out = ops.standardize(input, dims, eps)[0]
     if weight is not None:
         out = out * weight
     return out if bias is None else out + bias
@@ -213,11 +210,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
         raise RuntimeError(f"group_norm(): expected input of shape (N, C, *) with C divisible by "
                            f"num_groups={num_groups}, but got input of size {list(input.shape)}")
     n = input.shape[0]
-    grouped = input.reshape(n, num_groups, -1)
-    mean = grouped.mean(2, keepdim=True)
-    centered = grouped - mean
-    var = (centered * centered).mean(2, keepdim=True)
-    out = (centered * ops.rsqrt(var + eps)).reshape(_shape(input))
+    out = ops.standardize(input.reshape(n, num_groups, -1), 2, eps)[0].reshape(_shape(input))
     if weight is not None:
         out = out * weight.reshape(_channel_shape(input))
     if bias is not None:
@@ -240,17 +233,14 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
         if count <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input "
                              f"size {input.shape}")
-        mean = input.mean(dims, keepdim=True)
-        centered = input - mean
-        var = (centered * centered).mean(dims, keepdim=True)
+        out, _, mean, var = ops.standardize(input, dims, eps)
         if running_mean is not None or running_var is not None:
             with no_grad():
                 if running_mean is not None:
-                    running_mean.mul_(1 - momentum).add_(mean.reshape(-1).detach() * momentum)
+                    running_mean.mul_(1 - momentum).add_(mean.reshape(-1) * momentum)
                 if running_var is not None:
-                    unbiased = var.reshape(-1).detach() * (count / (count - 1))
+                    unbiased = var.reshape(-1) * (count / (count - 1))
                     running_var.mul_(1 - momentum).add_(unbiased * momentum)
-        out = centered * ops.rsqrt(var + eps)
     else:
         if running_mean is None or running_var is None:
             raise ValueError("batch_norm(): running_mean and running_var are needed when "

@@ -9,6 +9,7 @@
     conv.py          conv1d/2d/3d and their transposes: sliding windows + one matmul
     pooling.py       max, average and adaptive pooling
     upsampling.py    interpolate, pixel_shuffle
+    normalization.py standardize: the kernel of batch, layer and group norm
     sampling.py      dropout, bernoulli, multinomial
     conversion.py    dtype and device moves, clone, detach
     inplace.py       add_, mul_, fill_, x[i] = v, scatter_, ... (version counters)
@@ -47,6 +48,7 @@ from .pooling import (max_pool1d, max_pool2d, max_pool3d, avg_pool1d, avg_pool2d
                       adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d,
                       adaptive_max_pool1d, adaptive_max_pool2d, adaptive_max_pool3d)
 from .upsampling import (interpolate, pixel_shuffle, pixel_unshuffle)
+from .normalization import standardize
 from .sampling import (dropout, feature_dropout, bernoulli, multinomial)
 from .conversion import (to, clone, contiguous, detach)
 from .inplace import (add_, sub_, mul_, div_, pow_, clamp_, masked_fill_, exp_, relu_, sigmoid_,
@@ -60,7 +62,7 @@ from .inplace import (add_, sub_, mul_, div_, pow_, clamp_, masked_fill_, exp_, 
 # the public ops, for `from mytorch.ops import *` in mytorch/__init__.py: everything imported
 # above but the submodules, the in-place forms (tensor methods) and what only tensor.py and the
 # engine call
-_INTERNAL = {"normalize_dim", "getitem", "setitem", "index_put", "sum_to"}
+_INTERNAL = {"normalize_dim", "getitem", "setitem", "index_put", "sum_to", "standardize"}
 __all__ = [name for name, value in list(globals().items())
            if not name.startswith("_") and not name.endswith("_") and name not in _INTERNAL
            and not isinstance(value, _types.ModuleType)]
