@@ -397,3 +397,23 @@ SPECS += [
     OpSpec("cross_entropy", lambda x, t, **kw: mt.ops.cross_entropy(x, t, **kw),
            _cross_entropy_ref, _cross_entropy_samples),
 ]
+
+
+def _standardize_ref(x, dim, eps=1e-5):
+    axes = tuple(dim) if isinstance(dim, tuple) else (dim,)
+    mean = x.mean(axis=axes, keepdims=True)
+    var = x.var(axis=axes, keepdims=True)
+    r = 1 / np.sqrt(var + eps)
+    return (x - mean) * r, r, mean, var
+
+
+REQUIRED |= {"standardize"}
+SPECS += [
+    # the kernel of batch/layer/group norm; x̂ and r are differentiable outputs (r so that
+    # second derivatives are right), the mean and variance are not
+    OpSpec("standardize", lambda x, **kw: mt.ops.standardize(x, **kw), _standardize_ref,
+           _cases(cases=[((3, 4), {"dim": 1}), ((4, 2, 3), {"dim": (0, 2)}),
+                         ((2, 3, 2, 2), {"dim": (0, 2, 3), "eps": 0.1}),
+                         ((5,), {"dim": 0})]),
+           output=lambda out: out[:2]),
+]
