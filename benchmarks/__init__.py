@@ -11,6 +11,7 @@ repeats is what counts, because machines are noisy.
     matmul       C = A·B for 512×512 float32, backward with a given gradient G
     mlp          one SGD training step of a 784-256-256-10 ReLU MLP, batch 128, cross-entropy
     cnn          one SGD training step of conv-relu-pool ×2 + linear on 64 images of 1×28×28
+    lstm         one Adam training step of an LSTM (32→128, 32 steps, batch 32) + linear head
 
 Run `python -m benchmarks` from the repository root (`make bench`); `--quick` for a short run,
 `--json PATH` to keep the numbers. Speed is measured here and never asserted in tests.
@@ -24,4 +25,4 @@ import os
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
-WORKLOADS = ("overhead", "elementwise", "matmul", "mlp", "cnn")
+WORKLOADS = ("overhead", "elementwise", "matmul", "mlp", "cnn", "lstm")

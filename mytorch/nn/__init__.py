@@ -10,12 +10,14 @@
     conv.py           Conv1d/2d/3d, ConvTranspose1d/2d/3d
     pooling.py        MaxPool*, AvgPool*, AdaptiveAvgPool*, AdaptiveMaxPool*
     upsampling.py     Upsample, PixelShuffle, PixelUnshuffle
+    rnn.py            RNN, GRU, LSTM and RNNCell, GRUCell, LSTMCell
     normalization.py  LayerNorm, RMSNorm, GroupNorm, BatchNorm1d, BatchNorm2d
     activation.py     ReLU, GELU, Softmax, ... as modules
     loss.py           CrossEntropyLoss, MSELoss, ... as modules
     functional.py     the stateless form of all of these (`mytorch.nn.functional`)
     init.py           initialisations (`mytorch.nn.init`): kaiming, xavier, orthogonal, ...
-    utils.py          clip_grad_norm_, parameters_to_vector, ... (`mytorch.nn.utils`)
+    utils/           clip_grad_norm_, parameters_to_vector, ... (`mytorch.nn.utils`);
+                      utils/rnn.py: pad_sequence, pack_padded_sequence, PackedSequence
 
 Everything here is built from `mytorch.ops`; optimizers live in `mytorch.optim`, data loading
 in `mytorch.utils.data`.
@@ -32,6 +34,7 @@ from .pooling import (MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, Avg
                       AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d,
                       AdaptiveMaxPool2d, AdaptiveMaxPool3d)
 from .upsampling import Upsample, PixelShuffle, PixelUnshuffle
+from .rnn import RNNBase, RNN, GRU, LSTM, RNNCellBase, RNNCell, GRUCell, LSTMCell
 from .normalization import LayerNorm, RMSNorm, GroupNorm, BatchNorm1d, BatchNorm2d
 from .activation import (ReLU, ReLU6, LeakyReLU, ELU, CELU, SELU, GELU, SiLU, Mish, Tanh,
                          Sigmoid, LogSigmoid, Softsign, Tanhshrink, Softplus, Hardtanh,

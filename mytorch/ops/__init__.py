@@ -10,6 +10,7 @@
     pooling.py       max, average and adaptive pooling
     upsampling.py    interpolate, pixel_shuffle
     normalization.py standardize: the kernel of batch, layer and group norm
+    recurrent.py     the RNN, GRU and LSTM recurrences (used by mytorch.nn's layers)
     sampling.py      dropout, bernoulli, multinomial
     conversion.py    dtype and device moves, clone, detach
     inplace.py       add_, mul_, fill_, x[i] = v, scatter_, ... (version counters)

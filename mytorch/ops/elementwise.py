@@ -269,6 +269,12 @@ def tanh(input):
     return Tanh.apply(floating(input, "tanh"))
 
 
+def sigmoid_array(xp, x):
+    """σ(x) on an array, without overflow (see Sigmoid); fused kernels call it too."""
+    e = xp.exp(-xp.abs(x))
+    return xp.where(x >= 0, 1, e) / (1 + e)
+
+
 class Sigmoid(Function):
     """y = σ(x) = 1/(1 + e⁻ˣ);  ∂y/∂x = y(1 − y)
 
@@ -276,9 +282,7 @@ class Sigmoid(Function):
     for x < 0, where 1 − σ(|x|) would round to 0 (σ(−20) = 2.1e-9, not 0, in float32)."""
     @staticmethod
     def forward(ctx, x):
-        xp = ctx.xp
-        e = xp.exp(-xp.abs(x))
-        y = xp.where(x >= 0, 1, e) / (1 + e)
+        y = sigmoid_array(ctx.xp, x)
         ctx.save_for_backward(y)
         return y
 

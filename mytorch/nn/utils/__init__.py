@@ -7,10 +7,10 @@
 """
 import math
 
-from .. import ops
-from ..autograd import no_grad
-from ..factories import tensor
-from ..tensor import Tensor
+from ... import ops
+from ...autograd import no_grad
+from ...factories import tensor
+from ...tensor import Tensor
 
 
 def _as_list(parameters):
@@ -84,3 +84,6 @@ def vector_to_parameters(vec, parameters):
             n = p.numel()
             p.copy_(vec[pointer:pointer + n].reshape(tuple(p.shape)))
             pointer += n
+
+
+from . import rnn  # noqa: E402  (mytorch.nn.utils.rnn, as torch.nn.utils.rnn)
