@@ -11,6 +11,8 @@
     pooling.py        MaxPool*, AvgPool*, AdaptiveAvgPool*, AdaptiveMaxPool*
     upsampling.py     Upsample, PixelShuffle, PixelUnshuffle
     rnn.py            RNN, GRU, LSTM and RNNCell, GRUCell, LSTMCell
+    attention.py      MultiheadAttention, DotProductAttention, AdditiveAttention
+    transformer.py    Transformer, TransformerEncoder(Layer), TransformerDecoder(Layer)
     normalization.py  LayerNorm, RMSNorm, GroupNorm, BatchNorm1d, BatchNorm2d
     activation.py     ReLU, GELU, Softmax, ... as modules
     loss.py           CrossEntropyLoss, MSELoss, ... as modules
@@ -34,6 +36,9 @@ from .pooling import (MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, Avg
                       AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d,
                       AdaptiveMaxPool2d, AdaptiveMaxPool3d)
 from .upsampling import Upsample, PixelShuffle, PixelUnshuffle
+from .attention import MultiheadAttention, DotProductAttention, AdditiveAttention
+from .transformer import (Transformer, TransformerEncoder, TransformerDecoder,
+                          TransformerEncoderLayer, TransformerDecoderLayer)
 from .rnn import RNNBase, RNN, GRU, LSTM, RNNCellBase, RNNCell, GRUCell, LSTMCell
 from .normalization import LayerNorm, RMSNorm, GroupNorm, BatchNorm1d, BatchNorm2d
 from .activation import (ReLU, ReLU6, LeakyReLU, ELU, CELU, SELU, GELU, SiLU, Mish, Tanh,

@@ -10,6 +10,7 @@ the numerically delicate parts use the ops' fused, stable kernels (`log_softmax`
     avg_pool*, adaptive_*, interpolate, dropout2d
     layer_norm, rms_norm, group_norm, batch_norm   normalization
     relu, gelu, silu, ..., softmax, log_softmax    activations
+    scaled_dot_product_attention                   attention
     cross_entropy, nll_loss, mse_loss, ...         losses, with reduction='mean' | 'sum' | 'none'
 """
 import warnings
@@ -18,7 +19,8 @@ import numpy as np
 
 from .. import ops
 from ..autograd import is_grad_enabled, no_grad
-from ..factories import arange
+from ..dtypes import bool as bool_
+from ..factories import arange, ones
 
 # the activations that the ops define already, under PyTorch's functional names
 from ..ops import (sigmoid, tanh, logsigmoid, softsign, tanhshrink, hardsigmoid as _hardsigmoid,
@@ -382,6 +384,57 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     if dim is None:
         dim = _softmax_dim("log_softmax", input.ndim)
     return ops.log_softmax(input if dtype is None else input.to(dtype), dim)
+
+
+# ---- attention -------------------------------------------------------------------------------
+
+def _repeat_heads(x, groups):
+    """(..., H, S, E) -> (..., H·groups, S, E), each head repeated `groups` times in place."""
+    *lead, h, n, e = x.shape
+    x = x.unsqueeze(-3).expand(tuple(lead) + (h, groups, n, e))
+    return x.reshape(tuple(lead) + (h * groups, n, e))
+
+
+def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0,
+                                 is_causal=False, scale=None, enable_gqa=False):
+    """Attention(Q, K, V) = softmax(Q·Kᵀ·s + M)·V, s = 1/√E by default.
+
+    query (..., L, E), key (..., S, E), value (..., S, Ev) -> (..., L, Ev). attn_mask, as
+    PyTorch: boolean True = may attend (False becomes −inf), or a float mask added to the
+    scores; is_causal: query i attends to keys j ≤ i. A query that may attend to nothing gets
+    zeros (not NaN). Dropout (dropout_p) applies to the attention weights whenever it is > 0,
+    as PyTorch's functional form does. enable_gqa: key/value heads (dim −3) shared by groups of
+    query heads."""
+    L, S = query.shape[-2], key.shape[-2]
+    if key.shape[-1] != query.shape[-1] or key.shape[-2] != value.shape[-2]:
+        raise RuntimeError(f"scaled_dot_product_attention: query {list(query.shape)}, key "
+                           f"{list(key.shape)} and value {list(value.shape)} do not fit: expected "
+                           "query (..., L, E), key (..., S, E), value (..., S, Ev)")
+    if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
+        groups = query.shape[-3] // key.shape[-3]
+        key, value = _repeat_heads(key, groups), _repeat_heads(value, groups)
+    if is_causal:
+        if attn_mask is not None:
+            raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be "
+                               "set when is_causal=True")
+        attn_mask = ops.tril(ones((L, S), dtype=bool_, device=query.device))
+    return _attention(query, key, value, attn_mask, dropout_p, scale)[0]
+
+
+def _attention(query, key, value, mask, dropout_p, scale=None):
+    """(softmax(Q·Kᵀ·s + M)·V, the weights). mask: None, boolean (True = may attend) or
+    floats added to the scores; rows with nothing to attend to get zero weights."""
+    scale = 1.0 / np.sqrt(query.shape[-1]) if scale is None else scale
+    scores = (query * scale) @ key.transpose(-2, -1)
+    if mask is not None:
+        if mask.dtype is bool_:
+            scores = ops.masked_fill(scores, ops.logical_not(mask), -np.inf)
+        else:
+            scores = scores + mask
+    weights = ops.safe_softmax(scores, -1)
+    if dropout_p > 0.0:
+        weights = ops.dropout(weights, dropout_p, True)
+    return weights @ value, weights
 
 
 # ---- losses ----------------------------------------------------------------------------------

@@ -30,7 +30,8 @@ from .elementwise import (neg, abs, sign, exp, log, log1p, expm1, sqrt, rsqrt, r
                           hardsigmoid, hardswish, mish, logsigmoid, selu, celu, softsign,
                           tanhshrink)
 from .arithmetic import *          # noqa: F401,F403  (its __all__)
-from .reduction import (cross_entropy, sum, mean, var, std, prod, max, min, amax, amin, argmax, argmin, logsumexp,
+from .reduction import (cross_entropy, safe_softmax, sum, mean, var, std, prod, max, min, amax,
+                        amin, argmax, argmin, logsumexp,
                         softmax, log_softmax, cumsum, norm, all, any, cumprod, logcumsumexp,
                         cummax, cummin, median, nansum, nanmean, var_mean, std_mean, count_nonzero,
                         aminmax)
@@ -63,7 +64,8 @@ from .inplace import (add_, sub_, mul_, div_, pow_, clamp_, masked_fill_, exp_, 
 # the public ops, for `from mytorch.ops import *` in mytorch/__init__.py: everything imported
 # above but the submodules, the in-place forms (tensor methods) and what only tensor.py and the
 # engine call
-_INTERNAL = {"normalize_dim", "getitem", "setitem", "index_put", "sum_to", "standardize"}
+_INTERNAL = {"normalize_dim", "getitem", "setitem", "index_put", "sum_to", "standardize",
+             "safe_softmax"}
 __all__ = [name for name, value in list(globals().items())
            if not name.startswith("_") and not name.endswith("_") and name not in _INTERNAL
            and not isinstance(value, _types.ModuleType)]

@@ -314,6 +314,22 @@ class Softmax(Function):
         return y * (g - sum(g * y, ctx.dim, keepdim=True)), None
 
 
+class SafeSoftmax(Softmax):
+    """Softmax whose rows of only −inf (attention with every key masked) give zeros instead of
+    0/0 = NaN, as PyTorch's attention does; the gradient is Softmax's (zero on those rows)."""
+    @staticmethod
+    def forward(ctx, x, dim):
+        xp = ctx.xp
+        ctx.dim = dim
+        m = xp.amax(x, axis=dim, keepdims=True) if x.size else x
+        m = xp.where(xp.isneginf(m), 0, m)
+        e = xp.exp(x - m)
+        s = xp.sum(e, axis=dim, keepdims=True)
+        y = e / xp.where(s == 0, 1, s)
+        ctx.save_for_backward(y)
+        return y
+
+
 class LogSoftmax(Function):
     """yᵢ = xᵢ − log Σⱼ e^(xⱼ);  ∂L/∂x = g − e^y · Σ g"""
     @staticmethod
@@ -334,6 +350,12 @@ class LogSoftmax(Function):
 def softmax(input, dim, dtype=None):
     x = floating(input if dtype is None else input.to(dtype), "softmax")
     return Softmax.apply(x, normalize_dim(dim, x.ndim))
+
+
+def safe_softmax(input, dim):
+    """softmax(input, dim), with zeros for slices that are −inf throughout (see SafeSoftmax)."""
+    x = floating(input, "safe_softmax")
+    return SafeSoftmax.apply(x, normalize_dim(dim, x.ndim))
 
 
 def log_softmax(input, dim, dtype=None):
