@@ -105,7 +105,7 @@ def _conv_weight(device, x, g, kernel, stride, pads, dilation, groups):
     columns."""
     cols, _ = _im2col(device, x, kernel, stride, pads, dilation, groups)
     N, O = g.shape[:2]
-    gg = g.reshape(N, groups, O // groups, -1)
+    gg = g.reshape(N, groups, O // groups, math.prod(g.shape[2:]))
     gw = device.xp.matmul(gg, cols.swapaxes(-1, -2)).sum(axis=0)    # (G, O/G, C/G·ΠK)
     return gw.reshape((O, x.shape[1] // groups) + tuple(kernel))
 
@@ -212,13 +212,13 @@ def _geometry(n, weight, stride, padding, dilation, name):
             pads = ((0, 0),) * n
         elif padding == "same":
             if any(s != 1 for s in stride):
-                raise ValueError(f"{name}(): padding='same' is not supported for strided "
-                                 "convolutions")
+                raise RuntimeError(f"{name}(): padding='same' is not supported for strided "
+                                   "convolutions")
             total = [d * (k - 1) for k, d in zip(weight.shape[2:], dilation)]
             pads = tuple((t // 2, t - t // 2) for t in total)     # the extra one on the right
         else:
-            raise ValueError(f"{name}(): invalid padding string {padding!r}, should be one of "
-                             "'valid', 'same'")
+            raise RuntimeError(f"{name}(): Invalid padding string {padding!r}, should be one "
+                               "of 'valid', 'same'")
     else:
         padding = _ntuple(padding, n, "padding", name)
         if any(p < 0 for p in padding):

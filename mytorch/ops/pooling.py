@@ -120,7 +120,7 @@ def _argmax_index(device, win, coords, sizes, shifted):
     n = len(coords)
     lead = win.shape[:2 + n]
     kernel = tuple(c.shape[1] for c in coords)
-    best = xp.argmax(win.reshape(lead + (-1,)), axis=-1)      # a copy of the windows, then argmax
+    best = xp.argmax(win.reshape(lead + (math.prod(kernel),)), axis=-1)   # copy, then argmax
     plane = math.prod(sizes)
     flat = xp.arange(lead[0] * lead[1]).reshape(lead[:2] + (1,) * n) * plane
     if shifted:
@@ -132,12 +132,19 @@ def _argmax_index(device, win, coords, sizes, shifted):
             offsets = offsets[..., None] * sizes[i] + (c[0] - c[0, 0])
         return flat + device.backend.from_host(starts) + \
             device.backend.from_host(offsets.reshape(-1))[best]
+    picked, outside = [], False
     for i in range(n):
         k_i = (best // math.prod(kernel[i + 1:])) % kernel[i]
         l_i = xp.arange(lead[2 + i]).reshape((-1,) + (1,) * (n - 1 - i))
         t_i = device.backend.from_host(coords[i])[l_i, k_i]
-        # a window with nothing above -inf may pick its padding: keep the index inside the input
-        t_i = xp.clip(t_i, 0, sizes[i] - 1)
+        picked.append((t_i, l_i))
+        outside = outside | (t_i < 0) | (t_i >= sizes[i])
+    for i, (t_i, l_i) in enumerate(picked):
+        # a window holding nothing above -inf may pick its padding; like PyTorch, take its
+        # first element inside the input instead
+        c = coords[i]
+        first = np.where((c >= 0) & (c < sizes[i]), c, np.iinfo(np.int64).max).min(axis=1)
+        t_i = xp.where(outside, device.backend.from_host(first)[l_i], t_i)
         flat = flat + t_i * math.prod(sizes[i + 1:])
     return flat
 
