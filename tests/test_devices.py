@@ -118,6 +118,16 @@ def test_erf_accuracy(device):
     assert rel.max() < 1e-15, f"max relative error {rel.max():.3g} at x={xs[rel.argmax()]}"
 
 
+def test_erf_float32_within_a_few_ulps(device):
+    """float32 inputs take the float32 path (two ranges, float32 arithmetic)."""
+    xs = np.concatenate([np.linspace(-6, 6, 240_001), np.geomspace(1e-30, 1e-2, 100)])
+    xs = np.concatenate([xs, -xs]).astype(np.float32)
+    got = mt.erf(mt.tensor(xs, device=device)).cpu().numpy().astype(np.float64)
+    ref = np.array([math.erf(float(v)) for v in xs])
+    ulps = np.abs(got - ref) / np.spacing(np.abs(ref).astype(np.float32)).astype(np.float64)
+    assert ulps.max() <= 8, f"max error {ulps.max():.3g} ulp at x={xs[ulps.argmax()]}"
+
+
 def test_erf_keeps_float32_and_special_values(device):
     xs = np.linspace(-4, 4, 1001).astype(np.float32)
     y = mt.erf(mt.tensor(xs, device=device))

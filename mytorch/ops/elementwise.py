@@ -12,7 +12,8 @@ import math
 from .arithmetic import where
 from .common import floating, require_tensor, zeros_like
 from ..autograd.function import Function
-from ..tensor import Tensor
+from ..autograd.grad_mode import is_grad_enabled
+from ..tensor import Tensor, _wrap
 
 _SQRT_1_2 = 1 / math.sqrt(2.0)
 _INV_SQRT_2PI = 1 / math.sqrt(2.0 * math.pi)
@@ -384,15 +385,24 @@ def elu(input, alpha=1.0):
 
 class Gelu(Function):
     """y = x·Φ(x), Φ the standard normal CDF = ½(1 + erf(x/√2));
-    ∂y/∂x = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π)"""
+    ∂y/∂x = Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π)
+
+    erf is the expensive part, so forward keeps Φ(x) and the usual backward (no graph of the
+    gradient recorded) reuses it on arrays; with create_graph the same formula runs in tensor
+    ops, so that it can be differentiated again."""
     @staticmethod
     def forward(ctx, x):
-        ctx.save_for_backward(x)
-        return x * 0.5 * (1 + ctx.device.backend.erf(x * _SQRT_1_2))
+        cdf = ctx.xp.asarray(0.5 * (1 + ctx.device.backend.erf(x * _SQRT_1_2)))  # 0-d: an array
+        ctx.save_for_backward(x, cdf)
+        return x * cdf
 
     @staticmethod
     def backward(ctx, g):
-        x, = ctx.saved_tensors
+        x, cdf = ctx.saved_tensors
+        if not is_grad_enabled():
+            xa = x._data
+            pdf = ctx.xp.exp(xa * xa * -0.5) * _INV_SQRT_2PI
+            return _wrap(g._data * (cdf._data + xa * pdf), ctx.device)
         cdf = 0.5 * (1 + erf(x * _SQRT_1_2))
         pdf = exp(x * x * -0.5) * _INV_SQRT_2PI
         return g * (cdf + x * pdf)

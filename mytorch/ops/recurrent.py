@@ -100,12 +100,11 @@ class Scan(Function):
         if is_grad_enabled():
             return cls._backward_by_autograd(ctx, grads)
         xp = ctx.xp
-        out = ctx.saved_out
+        saved = dict(zip(ctx.saved_names, (t._data for t in ctx.saved_tensors)))
         # gradients that nobody sent are zeros here (materialize is off for speed)
-        gs = [xp.zeros_like(out) if grads[0] is None else grads[0]._data]
-        for i, g in enumerate(grads[1:1 + cls.n_states]):
-            gs.append(xp.zeros_like(ctx.saved_states[i]) if g is None else g._data)
-        results = cls._backward_arrays(ctx, *gs)
+        gs = [xp.zeros(shape, dtype=ctx.dtype) if g is None else g._data
+              for g, shape in zip(grads, ctx.output_shapes)]
+        results = cls._backward_arrays(ctx, *gs, **saved)
         return tuple(None if r is None or not need else _wrap(r, ctx.device)
                      for r, need in zip(results, ctx.needs_input_grad))
 
@@ -132,12 +131,15 @@ class Scan(Function):
         return tuple(next(found) if need else None for need in ctx.needs_input_grad)
 
     @staticmethod
-    def _save(ctx, out, states, mask, nonlinearity, **arrays):
-        ctx.saved_out, ctx.saved_states = out, states
+    def _save(ctx, outputs, mask, nonlinearity, **arrays):
+        """Keep what backward needs: the named arrays (through save_for_backward, so they are
+        freed after backward and the weights are version-checked), the outputs' shapes."""
+        ctx.output_shapes = [y.shape for y in outputs]
+        ctx.dtype = outputs[0].dtype
         ctx.mask, ctx.nonlinearity = mask, nonlinearity
         ctx.set_materialize_grads(False)
-        for k, v in arrays.items():
-            setattr(ctx, k, v)
+        ctx.saved_names = list(arrays)
+        ctx.save_for_backward(*arrays.values())
 
 
 class RNNScan(Scan):
@@ -159,13 +161,13 @@ class RNNScan(Scan):
             hs[t + 1] = acts[t] if mask is None else xp.where(mask[t] > 0, acts[t], hs[t])
         out = acts * mask if mask is not None else hs[1:].copy()
         h_n = hs[T].copy()
-        Scan._save(ctx, out, (h_n,), mask, nonlinearity, hs=hs, acts=acts, w_hh=w_hh)
+        Scan._save(ctx, (out, h_n), mask, nonlinearity, hs=hs, acts=acts, w_hh=w_hh)
         return out, h_n
 
     @staticmethod
-    def _backward_arrays(ctx, g_out, g_h):
+    def _backward_arrays(ctx, g_out, g_h, hs, acts, w_hh):
         xp = ctx.xp
-        hs, acts, w_hh, mask = ctx.hs, ctx.acts, ctx.w_hh, ctx.mask
+        mask = ctx.mask
         T = acts.shape[0]
         dpre = xp.empty_like(acts)
         dh = g_h
@@ -213,13 +215,13 @@ class GRUScan(Scan):
             gates[t, :, 3 * H:] = hw[:, 2 * H:]
         out = hs[1:] * mask if mask is not None else hs[1:].copy()
         h_n = hs[T].copy()
-        Scan._save(ctx, out, (h_n,), mask, nonlinearity, hs=hs, gates=gates, w_hh=w_hh)
+        Scan._save(ctx, (out, h_n), mask, nonlinearity, hs=hs, gates=gates, w_hh=w_hh)
         return out, h_n
 
     @staticmethod
-    def _backward_arrays(ctx, g_out, g_h):
+    def _backward_arrays(ctx, g_out, g_h, hs, gates, w_hh):
         xp = ctx.xp
-        hs, gates, w_hh, mask = ctx.hs, ctx.gates, ctx.w_hh, ctx.mask
+        mask = ctx.mask
         T, N, H4 = gates.shape
         H = H4 // 4
         dxw = xp.empty((T, N, 3 * H), dtype=gates.dtype)
@@ -280,14 +282,14 @@ class LSTMScan(Scan):
                 cs[t + 1] = xp.where(mask[t] > 0, c, cs[t])
         out = (acts[:, :, 3 * H:] * tanh_c) * mask if mask is not None else hs[1:].copy()
         h_n, c_n = hs[T].copy(), cs[T].copy()
-        Scan._save(ctx, out, (h_n, c_n), mask, nonlinearity, hs=hs, cs=cs, acts=acts,
+        Scan._save(ctx, (out, h_n, c_n), mask, nonlinearity, hs=hs, cs=cs, acts=acts,
                    tanh_c=tanh_c, w_hh=w_hh)
         return out, h_n, c_n
 
     @staticmethod
-    def _backward_arrays(ctx, g_out, g_h, g_c):
+    def _backward_arrays(ctx, g_out, g_h, g_c, hs, cs, acts, tanh_c, w_hh):
         xp = ctx.xp
-        hs, cs, acts, tanh_c, w_hh, mask = ctx.hs, ctx.cs, ctx.acts, ctx.tanh_c, ctx.w_hh, ctx.mask
+        mask = ctx.mask
         T, N, H4 = acts.shape
         H = H4 // 4
         dgates = xp.empty_like(acts)
