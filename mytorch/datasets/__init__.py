@@ -11,16 +11,31 @@ image transforms to feed them through.
                                 dataset-fashion-mnist, read from /usr/share/datasets)
     transforms                  Compose, ToTensor, Normalize, RandomCrop, RandomHorizontalFlip,
                                 Lambda, as torchvision.transforms, on images and batches
+    CharDataset(text, block_size)
+                                next-character windows of any text (read_text(path) for a
+                                file); corpora on disk: load_python_source() (the standard
+                                library's own source), load_bible_kjv() (Debian's bible-kjv),
+                                load_devils_dictionary() (Debian's dict-devil)
+    load_names(kind=)           ~92,000 US first and last names (PyPI's `names` ships them);
+                                NamesDataset(names) turns them into next-letter examples
+    make_sine_series(length)    a noisy sum of sines; sliding_windows(series, window) cuts a
+                                series into (input window, target) pairs for forecasting
 
 Nothing is downloaded unless asked: MNIST and FashionMNIST read files already on disk and
-fetch them (checksummed) only with `download=True`. Host-side NumPy does the reading;
-randomness comes from mytorch generators (`generator=`, `mytorch.manual_seed`).
+fetch them (checksummed) only with `download=True`; the text corpora and names are read from
+packages already installed, and say which to install when missing. Host-side NumPy does the
+reading; randomness comes from mytorch generators (`generator=`, `mytorch.manual_seed`).
 """
 from . import transforms
 from .digits import load_digits
 from .synthetic import make_moons, make_spirals
 from .idx import read_idx, IDXDataset
 from .mnist import MNIST, FashionMNIST
+from .text import (CharDataset, read_text, load_python_source, load_bible_kjv,
+                   load_devils_dictionary, load_names, NamesDataset)
+from .series import make_sine_series, sliding_windows
 
 __all__ = ["load_digits", "make_moons", "make_spirals", "read_idx", "IDXDataset", "MNIST",
-           "FashionMNIST", "transforms"]
+           "FashionMNIST", "transforms", "CharDataset", "read_text", "load_python_source",
+           "load_bible_kjv", "load_devils_dictionary", "load_names", "NamesDataset",
+           "make_sine_series", "sliding_windows"]
