@@ -13,6 +13,8 @@
     rnn.py            RNN, GRU, LSTM and RNNCell, GRUCell, LSTMCell
     attention.py      MultiheadAttention, DotProductAttention, AdditiveAttention
     transformer.py    Transformer, TransformerEncoder(Layer), TransformerDecoder(Layer)
+    positional.py     SinusoidalPositionalEncoding, LearnedPositionalEmbedding, ALiBi,
+                      RelativePositionBias, RotaryEmbedding (RoPE)
     normalization.py  LayerNorm, RMSNorm, GroupNorm, BatchNorm1d, BatchNorm2d
     activation.py     ReLU, GELU, Softmax, ... as modules
     loss.py           CrossEntropyLoss, MSELoss, ... as modules
@@ -37,6 +39,8 @@ from .pooling import (MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, Avg
                       AdaptiveMaxPool2d, AdaptiveMaxPool3d)
 from .upsampling import Upsample, PixelShuffle, PixelUnshuffle
 from .attention import MultiheadAttention, DotProductAttention, AdditiveAttention
+from .positional import (SinusoidalPositionalEncoding, LearnedPositionalEmbedding,
+                         RelativePositionBias, ALiBi, RotaryEmbedding)
 from .transformer import (Transformer, TransformerEncoder, TransformerDecoder,
                           TransformerEncoderLayer, TransformerDecoderLayer)
 from .rnn import RNNBase, RNN, GRU, LSTM, RNNCellBase, RNNCell, GRUCell, LSTMCell

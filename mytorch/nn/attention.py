@@ -179,6 +179,9 @@ class MultiheadAttention(Module):
             raise AssertionError(f"was expecting embedding dimension of {self.embed_dim}, but got "
                                  f"{query.shape[-1]}")
         same = query is key and key is value
+        if tuple(key.shape[:-1]) != tuple(value.shape[:-1]):
+            raise AssertionError(f"key shape {tuple(key.shape)} does not match value shape "
+                                 f"{tuple(value.shape)}: they need the same length and batch")
         if unbatched:
             query, key, value = query.unsqueeze(1), key.unsqueeze(1), value.unsqueeze(1)
             if key_padding_mask is not None:
@@ -211,6 +214,9 @@ class MultiheadAttention(Module):
                 if tuple(mask.shape) != (L, S):
                     raise RuntimeError(f"The shape of the 2D attn_mask is {tuple(mask.shape)}, but "
                                        f"should be {(L, S)}.")
+            elif mask.ndim != 3:
+                raise RuntimeError(f"attn_mask's dimension {mask.ndim} is not supported: expected "
+                                   f"a 2D ({L}, {S}) or 3D ({N * H}, {L}, {S}) mask")
             elif tuple(mask.shape) == (N * H, L, S):
                 mask = mask.reshape(N, H, L, S)
             else:

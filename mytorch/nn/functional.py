@@ -411,6 +411,11 @@ def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.
                            f"{list(key.shape)} and value {list(value.shape)} do not fit: expected "
                            "query (..., L, E), key (..., S, E), value (..., S, Ev)")
     if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
+        if query.shape[-3] % key.shape[-3] or key.shape[-3] != value.shape[-3]:
+            raise RuntimeError(f"scaled_dot_product_attention(enable_gqa=True): the number of "
+                               f"key/value heads ({key.shape[-3]}, {value.shape[-3]}) must be "
+                               f"equal and divide the number of query heads "
+                               f"({query.shape[-3]})")
         groups = query.shape[-3] // key.shape[-3]
         key, value = _repeat_heads(key, groups), _repeat_heads(value, groups)
     if is_causal:
