@@ -12,6 +12,7 @@ repeats is what counts, because machines are noisy.
     mlp          one SGD training step of a 784-256-256-10 ReLU MLP, batch 128, cross-entropy
     cnn          one SGD training step of conv-relu-pool ×2 + linear on 64 images of 1×28×28
     lstm         one Adam training step of an LSTM (32→128, 32 steps, batch 32) + linear head
+    transformer  one AdamW training step of a 2-block GPT (width 128, 4 heads, seq 64, batch 16)
 
 Run `python -m benchmarks` from the repository root (`make bench`); `--quick` for a short run,
 `--json PATH` to keep the numbers. Speed is measured here and never asserted in tests.
@@ -25,4 +26,4 @@ import os
 for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
-WORKLOADS = ("overhead", "elementwise", "matmul", "mlp", "cnn", "lstm")
+WORKLOADS = ("overhead", "elementwise", "matmul", "mlp", "cnn", "lstm", "transformer")

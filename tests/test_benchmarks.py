@@ -5,17 +5,20 @@ import math
 
 import pytest
 
-from benchmarks import WORKLOADS, cnn, elementwise, lstm, matmul, mlp, overhead
+from benchmarks import (WORKLOADS, cnn, elementwise, lstm, matmul, mlp, overhead,
+                        transformer)
 from benchmarks.__main__ import main
 
 
-@pytest.mark.parametrize("module", [overhead, elementwise, matmul, mlp, cnn, lstm],
+@pytest.mark.parametrize("module", [overhead, elementwise, matmul, mlp, cnn, lstm,
+                                    transformer],
                          ids=lambda m: m.__name__)
 def test_mytorch_and_numpy_agree(module):
     assert module.check(seed=1)
 
 
-@pytest.mark.parametrize("module", [overhead, elementwise, matmul, mlp, cnn, lstm],
+@pytest.mark.parametrize("module", [overhead, elementwise, matmul, mlp, cnn, lstm,
+                                    transformer],
                          ids=lambda m: m.__name__)
 def test_quick_run_gives_numbers(module):
     r = module.run(quick=True)
