@@ -33,13 +33,25 @@ _THRESH = 0.46875
 _INV_SQRT_PI = 5.6418958354775628695e-1
 
 
+def _ratio(y, top, p, q):
+    """(((top·y + p₀)·y + p₁)·y … + pₙ) / (((y + q₀)·y + q₁)·y … + qₙ), by Horner's rule in
+    place (large temporaries would each cost a fresh allocation)."""
+    num = y * top
+    den = y.copy()
+    for a, b in zip(p[:-1], q[:-1]):
+        num += a
+        num *= y
+        den += b
+        den *= y
+    num += p[-1]
+    den += q[-1]
+    num /= den
+    return num
+
+
 def _small(x):
     """erf(x) for |x| ≤ 0.46875."""
-    z = x * x
-    num, den = _A[4] * z, z
-    for a, b in zip(_A[:3], _B[:3]):
-        num, den = (num + a) * z, (den + b) * z
-    return x * (num + _A[3]) / (den + _B[3])
+    return x * _ratio(x * x, _A[4], _A[:4], _B[:4])
 
 
 def _exp_minus_square(xp, y):
@@ -50,19 +62,13 @@ def _exp_minus_square(xp, y):
 
 def _erfc_middle(xp, y):
     """erfc(y) for 0.46875 < y ≤ 4."""
-    num, den = _C[8] * y, y
-    for c, d in zip(_C[:7], _D[:7]):
-        num, den = (num + c) * y, (den + d) * y
-    return _exp_minus_square(xp, y) * (num + _C[7]) / (den + _D[7])
+    return _exp_minus_square(xp, y) * _ratio(y, _C[8], _C[:8], _D[:8])
 
 
 def _erfc_large(xp, y):
     """erfc(y) for y > 4."""
     z = 1.0 / (y * y)
-    num, den = _P[5] * z, z
-    for p, q in zip(_P[:4], _Q[:4]):
-        num, den = (num + p) * z, (den + q) * z
-    r = z * (num + _P[4]) / (den + _Q[4])
+    r = z * _ratio(z, _P[5], _P[:5], _Q[:5])
     return _exp_minus_square(xp, y) * (_INV_SQRT_PI - r) / y
 
 
@@ -74,10 +80,10 @@ def _erf_single(xp, x):
     y = xp.minimum(xp.abs(x), 4.0)
     small = y <= _THRESH
     y_mid = xp.where(small, 1.0, y).astype(xp.float32, copy=False)
-    num, den = _C[8] * y_mid, y_mid
-    for c, d in zip(_C[:7], _D[:7]):
-        num, den = (num + c) * y_mid, (den + d) * y_mid
-    erfc = xp.exp(-y_mid * y_mid) * (num + _C[7]) / (den + _D[7])
+    erfc = _ratio(y_mid, _C[8], _C[:8], _D[:8])
+    y_mid *= y_mid
+    y_mid *= -1
+    erfc *= xp.exp(y_mid)
     big = xp.where(x < 0, erfc - 1.0, 1.0 - erfc)
     return xp.where(small, _small(xp.where(small, x, 0.0).astype(xp.float32, copy=False)), big)
 
