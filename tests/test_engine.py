@@ -704,3 +704,17 @@ def test_backward_frees_saved_arrays_even_while_the_graph_is_alive():
                     held.append((fn.name(), type(item).__name__))
         stack.extend(e[0] for e in fn._edges if e is not None)
     assert held == []
+
+
+def test_two_roots_made_by_one_node():
+    """Both outputs of one node as roots: the node's edges count once, so the nodes above it
+    still run (this once lost every gradient upstream)."""
+    x = mt.randn(3, dtype=mt.float64, requires_grad=True)
+    a, b = (x * 2).split(2)
+    mt.autograd.backward([a, b], [mt.ones(2, dtype=mt.float64), 3 * mt.ones(1, dtype=mt.float64)])
+    assert x.grad.tolist() == [2.0, 2.0, 6.0]
+    a, b = (x * 2).split(2)
+    ga, = mt.autograd.grad([a, b], [x], [mt.ones(2, dtype=mt.float64),
+                                         mt.ones(1, dtype=mt.float64)])
+    assert ga.tolist() == [2.0, 2.0, 2.0]
+

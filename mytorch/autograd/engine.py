@@ -96,7 +96,9 @@ def _root_grads(tensors, grad_tensors):
 def _graph(roots):
     """Every node reachable from `roots` and, for each, the number of edges that lead into it."""
     deps = {}
-    stack = [fn for fn in roots if fn is not None]
+    # each node once: two roots made by one node (an LSTM cell's h and c) must not count its
+    # edges twice, or the nodes above it would wait for gradients that never come
+    stack = list(dict.fromkeys(fn for fn in roots if fn is not None))
     for fn in stack:
         deps.setdefault(fn, 0)
     while stack:

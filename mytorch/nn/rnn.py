@@ -26,8 +26,8 @@ import warnings
 import numpy as np
 
 from .. import ops
-from ..factories import as_tensor, empty, zeros
-from ..ops.recurrent import SCANS
+from ..factories import empty, zeros
+from ..ops.recurrent import SCANS, reverse_padded
 from . import functional as F
 from . import init
 from .module import Module
@@ -61,10 +61,11 @@ class RNNBase(Module):
             warnings.warn("dropout option adds dropout after all but last recurrent layer, so "
                           "non-zero dropout expects num_layers greater than 1, but got "
                           f"dropout={dropout} and num_layers={num_layers}")
-        if not isinstance(hidden_size, int) or hidden_size <= 0:
-            raise ValueError("hidden_size must be greater than zero" if isinstance(hidden_size, int)
-                             else f"hidden_size should be of type int, got: "
-                                  f"{type(hidden_size).__name__}")
+        if not isinstance(hidden_size, int) or isinstance(hidden_size, bool):
+            raise TypeError(f"hidden_size should be of type int, got: "
+                            f"{type(hidden_size).__name__}")
+        if hidden_size <= 0:
+            raise ValueError("hidden_size must be greater than zero")
         if not isinstance(num_layers, int) or num_layers <= 0:
             raise ValueError("num_layers must be greater than zero")
         if proj_size:
@@ -98,6 +99,10 @@ class RNNBase(Module):
         bound = 1.0 / math.sqrt(self.hidden_size) if self.hidden_size > 0 else 0
         for weight in self.parameters():
             init.uniform_(weight, -bound, bound)
+
+    def flatten_parameters(self):
+        """Nothing to do: PyTorch packs the weights into one buffer for cuDNN here; scripts call
+        it routinely, so it exists."""
 
     @property
     def all_weights(self):
@@ -157,15 +162,13 @@ class RNNBase(Module):
         kind = {"LSTM": "lstm", "GRU": "gru"}.get(self.mode, "rnn")
         scan = SCANS[kind]
         nonlinearity = "relu" if self.mode == "RNN_RELU" else "tanh"
-        T, N = x.shape[:2]
-        mask = reverse = None
+        mask = None
         if lengths is not None:
-            running = np.arange(T)[:, None] < lengths[None, :]                 # (T, N)
+            running = np.arange(x.shape[0])[:, None] < lengths[None, :]                 # (T, N)
             mask = x.device.backend.from_host(running[..., None].astype(x.dtype.np))
-            # step t of a reversed sequence of length L is step L − 1 − t (padding stays put)
-            steps = np.where(running, lengths[None, :] - 1 - np.arange(T)[:, None],
-                             np.arange(T)[:, None])
-            reverse = (as_tensor(steps, device=x.device), as_tensor(np.arange(N), device=x.device))
+        # the reverse direction reads each sequence backwards from its own last step
+        reverse = (lambda y: y.flip(0)) if lengths is None else \
+            (lambda y: reverse_padded(y, lengths))
         directions = 2 if self.bidirectional else 1
         finals = [[] for _ in states]
         for layer in range(self.num_layers):
@@ -175,12 +178,12 @@ class RNNBase(Module):
                 k = layer * directions + direction
                 xw, weights = _input_part(kind, x, w_ih, w_hh, b_ih, b_hh)
                 if direction:
-                    xw = xw.flip(0) if reverse is None else xw[reverse]
+                    xw = reverse(xw)
                 result = scan.apply(xw, *[s[k] for s in states], *weights,
                                     mask=mask, nonlinearity=nonlinearity)
                 out = result[0]
                 if direction:
-                    out = out.flip(0) if reverse is None else out[reverse]
+                    out = reverse(out)
                 outs.append(out)
                 for f, s in zip(finals, result[1:]):
                     f.append(s)

@@ -27,6 +27,8 @@ Each recurrence is written twice, on purpose:
 steps, recomputed from the same inputs, so double backward stays exact. The tests check that
 the two agree.
 """
+import numpy as np
+
 from . import elementwise as E
 from .arithmetic import where
 from .linalg import matmul
@@ -316,3 +318,26 @@ class LSTMScan(Scan):
 
 
 SCANS = {"rnn": RNNScan, "gru": GRUScan, "lstm": LSTMScan}
+
+
+class ReversePadded(Function):
+    """y[t, n] = x[L_n − 1 − t, n] for t < L_n, x[t, n] beyond (each sequence of a padded
+    (T, N, ...) batch reversed within its length, padding left in place). Applying it twice
+    gives x back and it is a permutation, so its gradient is the same reversal of g."""
+    @staticmethod
+    def forward(ctx, x, steps, columns):
+        ctx.index = (steps, columns)
+        return x[steps, columns]
+
+    @staticmethod
+    def backward(ctx, g):
+        return ReversePadded.apply(g, *ctx.index), None, None
+
+
+def reverse_padded(x, lengths):
+    """Each sequence of the padded batch x (T, N, ...) reversed within its length (host ints)."""
+    T, N = x.shape[:2]
+    t = np.arange(T)[:, None]
+    steps = np.where(t < lengths[None, :], lengths[None, :] - 1 - t, t)
+    backend = x.device.backend
+    return ReversePadded.apply(x, backend.from_host(steps), backend.from_host(np.arange(N)))

@@ -26,10 +26,14 @@ class PackedSequence(NamedTuple):
     unsorted_indices: Optional[Tensor] = None
 
     def to(self, *args, **kwargs):
+        """data moved (or cast) as Tensor.to; the index tensors follow data's device (PyTorch
+        keeps batch_sizes on the cpu)."""
         data = self.data.to(*args, **kwargs)
         if data is self.data:
             return self
-        return self._replace(data=data)
+        move = lambda t: None if t is None else t.to(data.device)     # noqa: E731
+        return self._replace(data=data, sorted_indices=move(self.sorted_indices),
+                             unsorted_indices=move(self.unsorted_indices))
 
     @property
     def is_cuda(self):
