@@ -49,10 +49,10 @@ class Block(nn.Module):
 
 
 class GPT(nn.Module):
-    def __init__(self):
+    def __init__(self, block_size=T):
         super().__init__()
         self.tok = nn.Embedding(V, D)
-        self.pos = nn.Embedding(T, D)
+        self.pos = nn.Embedding(block_size, D)
         self.blocks = nn.ModuleList([Block() for _ in range(LAYERS)])
         self.ln_f = nn.LayerNorm(D)
         self.head = nn.Linear(D, V, bias=False)
@@ -64,14 +64,14 @@ class GPT(nn.Module):
         return self.head(self.ln_f(x))
 
 
-def make_inputs(seed=0):
-    """Token ids (B, T), next-token targets, and the parameters in the order of
+def make_inputs(seed=0, seq=T):
+    """Token ids (B, seq), next-token targets, and the parameters in the order of
     GPT().parameters() (small normal weights, zero biases, unit LayerNorm gains)."""
     rng = np.random.default_rng(seed)
-    idx = rng.integers(0, V, (B, T)).astype(np.int64)
-    targets = rng.integers(0, V, (B, T)).astype(np.int64)
+    idx = rng.integers(0, V, (B, seq)).astype(np.int64)
+    targets = rng.integers(0, V, (B, seq)).astype(np.int64)
     params = []
-    for name, p in GPT().named_parameters():
+    for name, p in GPT(seq).named_parameters():
         if name.endswith("bias"):
             params.append(np.zeros(p.shape, np.float32))
         elif "ln" in name:
@@ -82,7 +82,7 @@ def make_inputs(seed=0):
 
 
 def mytorch_setup(idx, targets, params):
-    model = GPT()
+    model = GPT(idx.shape[1])
     with mt.no_grad():
         for p, a in zip(model.parameters(), params):
             p.copy_(mt.tensor(a))
@@ -132,6 +132,7 @@ def numpy_step(idx, targets, params, state):
     tok, pos = params[0], params[1]
     blocks = [params[2 + 12 * i: 14 + 12 * i] for i in range(LAYERS)]
     lnf_w, lnf_b, head_w = params[2 + 12 * LAYERS:]
+    B, T = idx.shape
     d = D // H
     scale = 1 / np.sqrt(d)
     causal = np.triu(np.full((T, T), -np.inf, np.float32), 1)
@@ -228,12 +229,37 @@ def check(seed=0):
     return True
 
 
+def peak_memory(seq_lens=(64, 256, 1024)):
+    """Peak bytes allocated during one training step (after a first step has created the
+    optimizer state), mytorch and NumPy, for each sequence length: attention's (T × T) scores
+    per head make it grow with T²."""
+    import tracemalloc
+    rows = []
+    for seq in seq_lens:
+        idx, targets, params = make_inputs(seq=seq)
+        st = mytorch_setup(idx, targets, params)
+        state = numpy_setup(params)
+        peaks = {}
+        for side, step in (("mytorch", lambda: mytorch_step(*st)),
+                           ("numpy", lambda: numpy_step(idx, targets, params, state))):
+            step()
+            tracemalloc.start()
+            step()
+            peaks[side] = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        rows.append({"seq": seq, **peaks})
+        del st, state
+    return rows
+
+
 def run(quick=False):
     check()
     idx, targets, params = make_inputs()
     st = mytorch_setup(idx, targets, params)
     state = numpy_setup(params)
-    return ratio_workload("transformer", f"GPT {LAYERS}×(4 heads, width {D}), seq {T}, batch {B}, "
-                          "CE, AdamW", lambda: mytorch_step(*st),
-                          lambda: numpy_step(idx, targets, params, state), TARGET_RATIO, quick,
-                          repeats=21)
+    result = ratio_workload("transformer", f"GPT {LAYERS}×(4 heads, width {D}), seq {T}, batch "
+                            f"{B}, CE, AdamW", lambda: mytorch_step(*st),
+                            lambda: numpy_step(idx, targets, params, state), TARGET_RATIO, quick,
+                            repeats=21)
+    result["memory"] = peak_memory((64,) if quick else (64, 256, 1024))
+    return result
