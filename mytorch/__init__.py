@@ -28,6 +28,7 @@ from .serialization import save, load
 from . import utils, datasets
 from . import optim
 from . import viz
+from . import models
 
 __version__ = "0.1.0"
 

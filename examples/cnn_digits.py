@@ -1,0 +1,176 @@
+"""Classify scikit-learn's 8×8 handwritten digits with LeNet-5: convolutions on the images
+mlp_digits.py flattens.
+
+    data        mt.datasets.load_digits(flatten=False): (1797, 1, 8, 8) in [0, 1]; the same
+                seeded 80/20 split as mlp_digits.py (1,438 train, 359 test), so the two compare
+    model       mytorch.models.LeNet5(image_size=8): 3×3 convolutions (padding 1) so that two
+                conv stages fit in 8×8 pixels, 19,754 parameters (summary() prints the table)
+                    conv 3×3 1->6, relu, max-pool     (B, 6, 4, 4)
+                    conv 3×3 6->16, relu, max-pool    (B, 16, 2, 2)
+                    fc 64 -> 120 -> 84 -> 10          (B, 10)
+    loss        cross entropy with label smoothing ε = 0.1
+    optimizer   AdamW, lr following a cosine from lr to 0 over the epochs
+    outputs     under --out (default runs/cnn_digits): the loss/accuracy curves
+                (cnn_digits_curves.png) and a checkpoint (cnn_digits.mt) that is loaded back
+                and checked
+
+The training loop and evaluation are mlp_digits.py's (imported from it): only the data's shape
+and the model change. The full run must reach 98% test accuracy, in well under a minute on two
+cores; it exits with status 1 otherwise.
+
+    python examples/cnn_digits.py                        # full run, outputs under runs/cnn_digits
+    python examples/cnn_digits.py --smoke --out /tmp/x   # 5 epochs (the tests): the loss must fall
+
+Needs scikit-learn (it ships the digits); tqdm draws a progress bar when installed, matplotlib
+the curves.
+"""
+import argparse
+import os
+import sys
+import time
+
+import mytorch as mt
+from mytorch.models import LeNet5
+from mytorch.utils import summary
+from mytorch.utils.data import DataLoader, TensorDataset, random_split
+
+from mlp_digits import TEST_FRACTION, evaluate, stack, train_epoch
+
+QUALITY_BAR = 0.98           # full run: final test accuracy must reach this
+TIME_BUDGET = 60.0           # seconds of training the full run should fit in on two cores
+SMOKE_EPOCHS = 5
+
+
+def load_data(seed):
+    """The digits as 1×8×8 images, (train, test) split at random by a generator seeded by `seed`
+    (the split of mlp_digits.py for the same seed)."""
+    try:
+        dataset = mt.datasets.load_digits(flatten=False)
+    except ImportError as err:
+        sys.exit(f"cnn_digits: {err}")
+    n_test = round(len(dataset) * TEST_FRACTION)
+    generator = mt.Generator().manual_seed(seed)
+    return random_split(dataset, [len(dataset) - n_test, n_test], generator=generator)
+
+
+def plot(path, history):
+    import matplotlib                            # only the example draws: never at import mytorch
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    epochs = [h["epoch"] for h in history]
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 4))
+    ax0.plot(epochs, [h["train_loss"] for h in history], "o-", ms=3, label="train (objective)")
+    ax0.plot(epochs, [h["test_loss"] for h in history], "o-", ms=3, label="test")
+    ax0.set_yscale("log")
+    ax0.set_xlabel("epoch")
+    ax0.set_ylabel("cross-entropy")
+    ax0.legend()
+    ax0.set_title("LeNet-5 on 8×8 digits: loss")
+    ax1.plot(epochs, [100 * h["test_accuracy"] for h in history], "o-", ms=3, color="C2")
+    ax1.axhline(100 * QUALITY_BAR, color="k", ls="--", lw=1, label=f"{100 * QUALITY_BAR:.0f}%")
+    ax1.set_ylim(0, 100)
+    ax1.set_xlabel("epoch")
+    ax1.set_ylabel("test accuracy (%)")
+    ax1.legend(loc="lower right")
+    ax1.set_title("test accuracy")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=3e-3)
+    parser.add_argument("--weight-decay", type=float, default=0.01)
+    parser.add_argument("--label-smoothing", type=float, default=0.1)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--device", default="cpu", help="cpu or cuda (needs CuPy and a GPU)")
+    parser.add_argument("--out", default=os.path.join("runs", "cnn_digits"),
+                        help="folder for the outputs (made if missing)")
+    parser.add_argument("--no-plot", action="store_true", help="skip the figure")
+    parser.add_argument("--smoke", action="store_true",
+                        help=f"a short run for the tests: {SMOKE_EPOCHS} epochs, only checks the "
+                             "loss fell")
+    args = parser.parse_args(argv)
+    epochs = SMOKE_EPOCHS if args.smoke else args.epochs
+    device = mt.device(args.device)
+
+    mt.manual_seed(args.seed)
+    train_set, test_set = load_data(args.seed)
+    x_train, y_train = (t.to(device) for t in stack(train_set))
+    x_test, y_test = (t.to(device) for t in stack(test_set))
+    loader = DataLoader(TensorDataset(*stack(train_set)), batch_size=args.batch_size,
+                        shuffle=True)
+    model = LeNet5(num_classes=10, in_channels=1, image_size=8).to(device)
+    optimizer = mt.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=args.weight_decay)
+    scheduler = mt.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
+    print(summary(model, (args.batch_size, 1, 8, 8)))
+    n_params = sum(p.numel() for p in model.parameters())
+    print(f"digits: {len(train_set)} train, {len(test_set)} test images; LeNet5 for 8×8 "
+          f"({n_params} parameters) on {device}; AdamW lr {args.lr} with a cosine schedule, "
+          f"batch {args.batch_size}, {epochs} epochs")
+
+    # Epoch 0 is the untrained model: both losses ≈ ln 10 ≈ 2.30, accuracy ≈ 10%. The train
+    # loss is the objective (smoothed targets: its floor is 0.50 for ε = 0.1).
+    history = []
+
+    def record(epoch, train_loss, seconds):
+        test_loss, test_accuracy = evaluate(model, x_test, y_test)
+        history.append(dict(epoch=epoch, train_loss=train_loss, test_loss=test_loss,
+                            test_accuracy=test_accuracy))
+        print(f"epoch {epoch:3d}   train loss {train_loss:.4f}   test loss {test_loss:.4f}   "
+              f"test acc {100 * test_accuracy:6.2f}%   {seconds:5.1f} s", flush=True)
+
+    record(0, evaluate(model, x_train, y_train, args.label_smoothing)[0], 0.0)
+    start = time.perf_counter()
+    for epoch in range(1, epochs + 1):
+        train_loss = train_epoch(model, loader, optimizer, device, f"epoch {epoch}/{epochs}",
+                                 args.label_smoothing)
+        scheduler.step()
+        record(epoch, train_loss, time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    accuracy = history[-1]["test_accuracy"]
+    print(f"train loss {history[0]['train_loss']:.4f} -> {history[-1]['train_loss']:.4f}, "
+          f"test accuracy {100 * accuracy:.2f}% in {seconds:.1f} s "
+          f"({1000 * seconds / (epochs * len(loader)):.2f} ms/step)")
+
+    os.makedirs(args.out, exist_ok=True)
+    checkpoint = os.path.join(args.out, "cnn_digits.mt")
+    mt.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+             "scheduler": scheduler.state_dict(), "epoch": epochs, "seed": args.seed,
+             "test_accuracy": accuracy}, checkpoint)
+    restored = LeNet5(num_classes=10, in_channels=1, image_size=8).to(device)
+    restored.load_state_dict(mt.load(checkpoint)["model"])
+    if evaluate(restored, x_test, y_test)[1] != accuracy:
+        print(f"FAILED: the model loaded back from {checkpoint} scores differently")
+        return 1
+    print(f"saved {checkpoint} (loaded back: same test accuracy)")
+
+    if not args.no_plot:
+        path = os.path.join(args.out, "cnn_digits_curves.png")
+        try:
+            plot(path, history)
+            print(f"saved {path}")
+        except ImportError:
+            print("no plot: matplotlib is not installed (pip install matplotlib)")
+
+    first, last = history[0]["train_loss"], history[-1]["train_loss"]
+    if not last < first / 2:
+        print(f"FAILED: the training loss did not fall ({first:.4f} -> {last:.4f})")
+        return 1
+    if not args.smoke:
+        if not accuracy >= QUALITY_BAR:
+            print(f"FAILED: test accuracy {100 * accuracy:.2f}% is below "
+                  f"{100 * QUALITY_BAR:.0f}%")
+            return 1
+        note = "" if seconds <= TIME_BUDGET else \
+            f" (but training took {seconds:.0f} s, over the {TIME_BUDGET:.0f} s budget)"
+        print(f"OK: test accuracy {100 * accuracy:.2f}% >= {100 * QUALITY_BAR:.0f}%{note}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
