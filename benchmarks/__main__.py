@@ -46,9 +46,8 @@ def main(argv=None):
         result = module.run(quick=args.quick)
         results.append(result)
         print(_row(result), flush=True)
-        for m in result.get("memory", ()):
-            print(f"{'':<12} peak memory of a step at sequence {m['seq']}: mytorch "
-                  f"{m['mytorch'] / 2**20:.0f} MiB, NumPy {m['numpy'] / 2**20:.0f} MiB", flush=True)
+        for note in result.get("notes", ()):
+            print(f"{'':<12} {note}", flush=True)
     print("(medians and minima over the repeats; ratio = mytorch median / NumPy median)")
     if args.json:
         with open(args.json, "w") as f:

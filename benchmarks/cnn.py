@@ -20,7 +20,7 @@ import mytorch as mt
 from mytorch import nn
 from mytorch.nn import functional as F
 
-from .timing import ratio_workload
+from .timing import measure, ratio_workload
 
 BATCH = 64
 LR = 0.1
@@ -157,6 +157,7 @@ def check(seed=0):
     loss = mytorch_step(model, optimizer, xt, yt)
     ref = numpy_step(x, y, params)                      # params now hold the updated weights
     assert loss.dtype == mt.float32, f"cnn: loss is {loss.dtype}"
+    assert np.asarray(ref).dtype == np.float32, "cnn: the NumPy loss is not float32"
     np.testing.assert_allclose(loss.item(), ref, rtol=1e-5, err_msg="cnn: loss")
     names = [n for n, _ in model.named_parameters()]
     for name, p, r in zip(names, model.parameters(), params):
@@ -166,10 +167,28 @@ def check(seed=0):
     return True
 
 
+def resnet18_time(quick=False, batch=32):
+    """Median seconds of a forward + backward pass of ResNet-18 with the small-image stem on a
+    batch of 1×28×28 images (no NumPy twin: a report of what a real network costs)."""
+    mt.manual_seed(0)
+    model = mt.models.resnet18(num_classes=10, in_channels=1, small_input=True)
+    x = mt.randn(batch, 1, 28, 28)
+    y = mt.randint(0, 10, (batch,))
+
+    def step():
+        model.zero_grad()
+        F.cross_entropy(model(x), y).backward()
+    return measure({"resnet18": step}, repeats=1 if quick else 5, warmup=1)["resnet18"]["median"]
+
+
 def run(quick=False):
     check()
     x, y, params = make_inputs()
     state = mytorch_setup(x, y, params)
-    return ratio_workload("cnn", f"conv-relu-pool ×2 + linear, batch {BATCH} of 1×28×28, CE, "
-                          "SGD step", lambda: mytorch_step(*state),
-                          lambda: numpy_step(x, y, params), TARGET_RATIO, quick, repeats=31)
+    result = ratio_workload("cnn", f"conv-relu-pool ×2 + linear, batch {BATCH} of 1×28×28, CE, "
+                            "SGD step", lambda: mytorch_step(*state),
+                            lambda: numpy_step(x, y, params), TARGET_RATIO, quick, repeats=31)
+    result["resnet18_s"] = resnet18_time(quick)
+    result["notes"] = [f"ResNet-18 (small stem), batch 32 of 1×28×28, forward + backward: "
+                       f"{result['resnet18_s']:.2f} s"]
+    return result

@@ -146,6 +146,7 @@ def check(seed=0):
         loss = mytorch_step(model, optimizer, xt, yt)
         ref = numpy_step(x, y, params, state)
         assert loss.dtype == mt.float32, f"lstm: loss is {loss.dtype}"
+        assert np.asarray(ref).dtype == np.float32, "lstm: the NumPy loss is not float32"
         np.testing.assert_allclose(loss.item(), ref, rtol=1e-4, err_msg="lstm: loss")
     names = [n for n, _ in model.named_parameters()]
     for name, p, r in zip(names, model.parameters(), params):

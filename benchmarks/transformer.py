@@ -134,7 +134,7 @@ def numpy_step(idx, targets, params, state):
     lnf_w, lnf_b, head_w = params[2 + 12 * LAYERS:]
     B, T = idx.shape
     d = D // H
-    scale = 1 / np.sqrt(d)
+    scale = np.float32(1 / np.sqrt(d))          # a NumPy float64 scalar would promote to float64
     causal = np.triu(np.full((T, T), -np.inf, np.float32), 1)
     heads = lambda z: z.reshape(B, T, H, d).transpose(0, 2, 1, 3)       # noqa: E731
     merge = lambda z: z.transpose(0, 2, 1, 3).reshape(B, T, D)          # noqa: E731
@@ -220,6 +220,7 @@ def check(seed=0):
         loss = mytorch_step(model, optimizer, it, tt)
         ref = numpy_step(idx, targets, params, state)
         assert loss.dtype == mt.float32, f"transformer: loss is {loss.dtype}"
+        assert ref.dtype == np.float32, f"transformer: the NumPy loss is {ref.dtype}"
         np.testing.assert_allclose(loss.item(), ref, rtol=1e-4, err_msg="transformer: loss")
     # Adam divides two tiny moments where a gradient is ~0 (a token never seen), so float32
     # rounding may move such an element by a fraction of the learning rate
@@ -262,4 +263,7 @@ def run(quick=False):
                             lambda: numpy_step(idx, targets, params, state), TARGET_RATIO, quick,
                             repeats=21)
     result["memory"] = peak_memory((64,) if quick else (64, 256, 1024))
+    result["notes"] = [f"peak memory of a step at sequence {m['seq']}: mytorch "
+                       f"{m['mytorch'] / 2**20:.0f} MiB, NumPy {m['numpy'] / 2**20:.0f} MiB"
+                       for m in result["memory"]]
     return result
