@@ -718,3 +718,15 @@ def test_two_roots_made_by_one_node():
                                          mt.ones(1, dtype=mt.float64)])
     assert ga.tolist() == [2.0, 2.0, 2.0]
 
+
+def test_grad_leaves_the_graph_below_its_inputs_intact():
+    """autograd.grad(z, y) frees only what it ran through: y's own graph (x -> y) can still be
+    differentiated afterwards, as in PyTorch."""
+    x = mt.tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()
+    z = (y * y).sum()
+    gy, = mt.autograd.grad(z, y)
+    assert mt.allclose(gy, 2 * y.detach())
+    y.sum().backward()
+    assert mt.allclose(x.grad, x.detach().exp())
+

@@ -115,7 +115,9 @@ def _graph(roots):
 
 
 def _needed(deps, roots, targets):
-    """The nodes from which some target (a node or a leaf tensor id) can be reached."""
+    """The nodes whose backward must run: those with some target (a node or a leaf tensor id)
+    above them. A target node itself only receives its gradient; it runs only if another
+    target lies above it (as in PyTorch, the graph beyond the inputs is left alone)."""
     remaining = dict(deps)
     order = []
     ready = [fn for fn in set(roots) if fn is not None and remaining[fn] == 0]
@@ -129,11 +131,9 @@ def _needed(deps, roots, targets):
                     ready.append(e[0])
     needed = set()
     for fn in reversed(order):
-        if fn in targets:
-            needed.add(fn)
-            continue
         for e in fn._edges:
-            if e is not None and ((e[0] is None and id(e[2]) in targets) or e[0] in needed):
+            if e is not None and (id(e[2]) in targets if e[0] is None else
+                                  (e[0] in targets or e[0] in needed)):
                 needed.add(fn)
                 break
     return needed
@@ -179,7 +179,9 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
             else:
                 grads = None
             _send(fn, grads, gouts, buffers, leaves, deps, ready, create_graph)
-            if not retain_graph:
+            # free what backward needed, only in the nodes it ran through: autograd.grad
+            # leaves the graph beyond its inputs as it was, for a later backward
+            if not retain_graph and (needed is None or fn in needed):
                 fn._saved = None     # frees what backward needed; None marks the node as freed
                 fn._inputs = None
                 fn._out_data = None

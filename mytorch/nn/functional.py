@@ -430,15 +430,10 @@ def _attention(query, key, value, mask, dropout_p, scale=None):
     """(softmax(Q·Kᵀ·s + M)·V, the weights). mask: None, boolean (True = may attend) or
     floats added to the scores; rows with nothing to attend to get zero weights."""
     scale = 1.0 / np.sqrt(query.shape[-1]) if scale is None else scale
-    scores = (query * scale) @ key.transpose(-2, -1)
-    if mask is not None:
-        if mask.dtype is bool_:
-            scores = ops.masked_fill(scores, ops.logical_not(mask), -np.inf)
-        else:
-            scores = scores + mask
-    weights = ops.safe_softmax(scores, -1)
-    if dropout_p > 0.0:
-        weights = ops.dropout(weights, dropout_p, True)
+    if dropout_p == 0.0:
+        return ops.attention(query, key, value, mask, scale)          # one fused op
+    _, weights = ops.attention_steps(query, key, value, mask, scale)
+    weights = ops.dropout(weights, dropout_p, True)
     return weights @ value, weights
 
 

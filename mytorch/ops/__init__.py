@@ -10,6 +10,7 @@
     pooling.py       max, average and adaptive pooling
     upsampling.py    interpolate, pixel_shuffle
     normalization.py standardize: the kernel of batch, layer and group norm
+    attention.py     attention as one op: softmax(Q·Kᵀ·s + M)·V
     recurrent.py     the RNN, GRU and LSTM recurrences (used by mytorch.nn's layers)
     sampling.py      dropout, bernoulli, multinomial
     conversion.py    dtype and device moves, clone, detach
@@ -51,6 +52,7 @@ from .pooling import (max_pool1d, max_pool2d, max_pool3d, avg_pool1d, avg_pool2d
                       adaptive_max_pool1d, adaptive_max_pool2d, adaptive_max_pool3d)
 from .upsampling import (interpolate, pixel_shuffle, pixel_unshuffle)
 from .normalization import standardize
+from .attention import attention, attention_steps
 from .sampling import (dropout, feature_dropout, bernoulli, multinomial)
 from .conversion import (to, clone, contiguous, detach)
 from .inplace import (add_, sub_, mul_, div_, pow_, clamp_, masked_fill_, exp_, relu_, sigmoid_,
@@ -65,7 +67,7 @@ from .inplace import (add_, sub_, mul_, div_, pow_, clamp_, masked_fill_, exp_, 
 # above but the submodules, the in-place forms (tensor methods) and what only tensor.py and the
 # engine call
 _INTERNAL = {"normalize_dim", "getitem", "setitem", "index_put", "sum_to", "standardize",
-             "safe_softmax"}
+             "safe_softmax", "attention", "attention_steps"}
 __all__ = [name for name, value in list(globals().items())
            if not name.startswith("_") and not name.endswith("_") and name not in _INTERNAL
            and not isinstance(value, _types.ModuleType)]

@@ -319,15 +319,20 @@ class SafeSoftmax(Softmax):
     0/0 = NaN, as PyTorch's attention does; the gradient is Softmax's (zero on those rows)."""
     @staticmethod
     def forward(ctx, x, dim):
-        xp = ctx.xp
         ctx.dim = dim
-        m = xp.amax(x, axis=dim, keepdims=True) if x.size else x
-        m = xp.where(xp.isneginf(m), 0, m)
-        e = xp.exp(x - m)
-        s = xp.sum(e, axis=dim, keepdims=True)
-        y = e / xp.where(s == 0, 1, s)
+        y = safe_softmax_array(ctx.xp, x, dim)
         ctx.save_for_backward(y)
         return y
+
+
+def safe_softmax_array(xp, x, dim):
+    """SafeSoftmax on an array (fused kernels call it too)."""
+    m = xp.amax(x, axis=dim, keepdims=True) if x.size else x
+    m = xp.where(xp.isneginf(m), 0, m)
+    e = xp.exp(x - m)
+    s = xp.sum(e, axis=dim, keepdims=True)
+    e /= xp.where(s == 0, 1, s)
+    return e
 
 
 class LogSoftmax(Function):
