@@ -127,13 +127,16 @@ class Seq2SeqTransformer(nn.Module):
                     src_key_padding_mask=None):
         """Beam search, one source sequence at a time: keep the beam_size most probable
         prefixes (by summed log-probability); a prefix that picks eos among the beam_size best
-        candidates is a finished hypothesis; stop once beam_size hypotheses have finished or
-        after max_len tokens (the prefixes still open then count as hypotheses too). The
-        answer is the hypothesis of highest log P(Y) / lp(|Y|), lp GNMT's length penalty
-        ((5 + |Y|)/6)^length_penalty, |Y| the tokens after bos. beam_size=1 is greedy
-        decoding. Returns (B, L) int64 as greedy_decode."""
+        candidates is a finished hypothesis. The answer is the hypothesis of highest
+        log P(Y) / lp(|Y|), lp GNMT's length penalty ((5 + |Y|)/6)^length_penalty, |Y| the
+        tokens after bos. The search stops once no open prefix can still beat the best
+        finished one (a prefix's log-probability only falls, so score / lp(max_len) bounds what
+        it can reach), or after max_len tokens (the prefixes still open then count too).
+        beam_size=1 is greedy decoding. Returns (B, L) int64 as greedy_decode."""
         if beam_size < 1:
             raise ValueError(f"beam_search: beam_size must be at least 1, got {beam_size}")
+        if beam_size == 1:
+            return self.greedy_decode(src, max_len, bos, eos, src_key_padding_mask)
         memory = self.encode(src, src_key_padding_mask)
         rows = []
         for b in range(src.shape[0]):
@@ -173,7 +176,8 @@ class Seq2SeqTransformer(nn.Module):
                 if len(beams_next) == beam_size:
                     break
             beams, scores = beams_next, scores_next
-            if len(finished) >= beam_size or not beams:
+            if not beams or (finished and max(scores) / _length_penalty(max_len, alpha) <=
+                             max(f[0] for f in finished)):
                 break
         else:
             finished += [(s / _length_penalty(len(t) - 1, alpha), t)

@@ -2,6 +2,7 @@
 search (beam 1 = greedy; a beam that holds every hypothesis = exhaustive search), the
 cross-attention weights, and a short run on the copy task."""
 import itertools
+import math
 
 import numpy as np
 import pytest
@@ -222,3 +223,22 @@ def test_decoding_on_device(device):
     assert mt.equal(m.beam_search(src, 1, 5, BOS, EOS, src_key_padding_mask=mask).cpu(),
                     expected)
     assert m.cross_attention_weights(src, out, mask).device == src.device
+
+
+def test_beam_search_keeps_going_while_an_open_prefix_can_still_win():
+    """Early eos hypotheses must not end the search while a better prefix is still open: a
+    decoder with P(a) = 0.9 until four a's, then P(eos) ≈ 1, is best decoded as 'aaaa'."""
+    m = Seq2SeqTransformer(4, 4, d_model=8, nhead=2, num_encoder_layers=1,
+                           num_decoder_layers=1, dim_feedforward=8, max_len=16).eval()
+
+    def decode_step(ys, memory, mask=None):
+        p = [0.0, 0.0, 0.05, 0.9] if ys.shape[1] < 5 else [0.0, 0.0, 0.99, 0.01]
+        p[0] = 1 - sum(p)
+        return mt.tensor([[math.log(max(x, 1e-9)) for x in p]] * ys.shape[0])
+
+    m.decode_step = decode_step
+    src = mt.tensor([[3, 3]])
+    best = [[1, 3, 3, 3, 3, 2]]
+    assert m.greedy_decode(src, 8, 1, 2).tolist() == best
+    for beam in (2, 3, 4):
+        assert m.beam_search(src, beam, 8, 1, 2).tolist() == best, beam
