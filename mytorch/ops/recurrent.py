@@ -181,7 +181,9 @@ class RNNScan(Scan):
                 m = mask[t]
                 dnew, carry = (dh + g_out[t]) * m, dh * (1 - m)
             dpre[t] = dnew * ((1 - a * a) if ctx.nonlinearity == "tanh" else (a > 0))
-            dh = dpre[t] @ w_hh + carry
+            dh = dpre[t] @ w_hh
+            if mask is not None:
+                dh += carry
         H = acts.shape[2]
         dw = dpre.reshape(-1, H).T @ hs[:-1].reshape(-1, H)
         return dpre, dh, dw
@@ -243,7 +245,10 @@ class GRUScan(Scan):
             dxw[t, :, :H], dxw[t, :, H:2 * H], dxw[t, :, 2 * H:] = dr_hat, dz_hat, dn_hat
             dhw[t, :, :2 * H] = dxw[t, :, :2 * H]
             dhw[t, :, 2 * H:] = dn_hat * r
-            dh = dnew * z + dhw[t] @ w_hh + carry
+            dh = dhw[t] @ w_hh
+            dh += dnew * z
+            if mask is not None:
+                dh += carry
         dw = dhw.reshape(-1, 3 * H).T @ hs[:-1].reshape(-1, H)
         return dxw, dh, dw, dhw.sum(axis=(0, 1))
 
@@ -311,8 +316,11 @@ class LSTMScan(Scan):
             d[:, H:2 * H] = dc_t * cs[t] * f * (1 - f)
             d[:, 2 * H:3 * H] = dc_t * i * (1 - g * g)
             d[:, 3 * H:] = dnew * tc * o * (1 - o)
-            dh = d @ w_hh + carry_h
-            dc = dc_t * f + carry_c
+            dh = d @ w_hh
+            dc = dc_t * f
+            if mask is not None:
+                dh += carry_h
+                dc += carry_c
         dw = dgates.reshape(-1, H4).T @ hs[:-1].reshape(-1, H)
         return dgates, dh, dc, dw
 
