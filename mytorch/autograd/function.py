@@ -314,6 +314,31 @@ class Function:
                 "if you need to access saved tensors after calling backward.")
 
 
+def backward_by_autograd(ctx, definition, grads):
+    """The input gradients of a fused op, computed by running its tensor-op `definition`
+    again on the node's inputs and differentiating that with autograd. `definition(*inputs)`
+    returns the op's outputs; grads are their cotangents (None: unused). A fused op whose
+    fast backward works on arrays takes this path when a graph of the gradient is recorded
+    (create_graph=True), so its higher derivatives stay exact."""
+    from .engine import grad
+    recording = _state.enabled
+    needs = ctx.needs_input_grad
+    prev = _state.enabled
+    _state.enabled = True
+    try:
+        # one view per input position: autograd stops at it (not at the node that made the
+        # input), and a tensor given twice gets each position's share separately
+        inputs = [x.view(tuple(x.shape)) if need else x for x, need in zip(ctx.inputs, needs)]
+        outputs = definition(*inputs)
+    finally:
+        _state.enabled = prev
+    used = [(y, g) for y, g in zip(outputs, grads) if g is not None]
+    wanted = [x for x, need in zip(inputs, needs) if need]
+    found = iter(grad([y for y, _ in used], wanted, [g for _, g in used],
+                      create_graph=recording, allow_unused=True))
+    return tuple(next(found) if need else None for need in needs)
+
+
 def _share_version(view, base):
     """`view` aliases `base`'s memory: one version counter for both, as in PyTorch."""
     view._vc = base._vc

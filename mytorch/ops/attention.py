@@ -21,8 +21,8 @@ import math
 from .indexing import masked_fill
 from .arithmetic import logical_not
 from .reduction import safe_softmax, safe_softmax_array
-from ..autograd.function import Function
-from ..autograd.grad_mode import enable_grad, is_grad_enabled
+from ..autograd.function import Function, backward_by_autograd
+from ..autograd.grad_mode import is_grad_enabled
 from ..dtypes import bool as bool_
 from ..tensor import _wrap
 
@@ -57,8 +57,8 @@ class Attention(Function):
     def backward(ctx, g, g_p):
         q, k, v, p = ctx.saved_tensors
         need_q, need_k, need_v, need_mask = ctx.needs_input_grad[:4]
-        if is_grad_enabled() or need_mask:
-            return _by_autograd(ctx, g, g_p)
+        if is_grad_enabled() or need_mask:          # a trainable float mask comes here too
+            return backward_by_autograd(ctx, attention_steps, (g, g_p))
         xp, scale = ctx.xp, ctx.scale
         qa, ka, va, pa = q._data, k._data, v._data, p._data
         gp = 0 if g is None else g._data @ va.swapaxes(-1, -2)
@@ -71,24 +71,6 @@ class Attention(Function):
         gk = gs.swapaxes(-1, -2) @ qa if need_k else None
         wrap = lambda a: None if a is None else _wrap(a, ctx.device)     # noqa: E731
         return wrap(gq), wrap(gk), wrap(gv), None, None
-
-
-def _by_autograd(ctx, g, g_p):
-    """The gradient with a graph: attention_steps again, differentiated by autograd."""
-    from ..autograd.engine import grad
-    recording = is_grad_enabled()
-    q, k, v, mask = ctx.inputs[:4]
-    needs = ctx.needs_input_grad[:4]
-    with enable_grad():          # a trainable float mask also comes here without create_graph
-        # seen through views, so that autograd stops at them (not at the nodes that made them)
-        q, k, v, mask = (x.view(tuple(x.shape)) if need else x
-                         for x, need in zip((q, k, v, mask), needs))
-        y, weights = attention_steps(q, k, v, mask, ctx.scale)
-    outputs = [t for t, c in ((y, g), (weights, g_p)) if c is not None]
-    cotangents = [c for c in (g, g_p) if c is not None]
-    wanted = [x for x, need in zip((q, k, v, mask), needs) if need]
-    found = iter(grad(outputs, wanted, cotangents, create_graph=recording, allow_unused=True))
-    return tuple(next(found) if need else None for need in needs) + (None,)
 
 
 def attention(query, key, value, mask=None, scale=None):

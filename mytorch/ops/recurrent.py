@@ -33,7 +33,7 @@ from . import elementwise as E
 from .arithmetic import where
 from .linalg import matmul
 from .shape import stack
-from ..autograd.function import Function
+from ..autograd.function import Function, backward_by_autograd
 from ..autograd.grad_mode import is_grad_enabled
 from ..tensor import _wrap
 
@@ -100,7 +100,7 @@ class Scan(Function):
     @classmethod
     def backward(cls, ctx, *grads):
         if is_grad_enabled():
-            return cls._backward_by_autograd(ctx, grads)
+            return backward_by_autograd(ctx, cls._definition(ctx), grads)
         xp = ctx.xp
         saved = dict(zip(ctx.saved_names, (t._data for t in ctx.saved_tensors)))
         # gradients that nobody sent are zeros here (materialize is off for speed)
@@ -111,26 +111,15 @@ class Scan(Function):
                      for r, need in zip(results, ctx.needs_input_grad))
 
     @classmethod
-    def _backward_by_autograd(cls, ctx, grads):
-        """Gradients with a graph: the steps again in tensor ops, differentiated by autograd."""
-        from ..autograd.engine import grad
-        inputs = ctx.inputs
-        # the inputs seen through a view, so that autograd stops there (and does not run the
-        # nodes that made them, outside this one)
-        aliases = [x.view(tuple(x.shape)) if need else x.detach()
-                   for x, need in zip(inputs, ctx.needs_input_grad)]
+    def _definition(cls, ctx):
+        """The scan in tensor ops (scan_steps) as a function of the node's inputs."""
         n = cls.n_states
         mask = None if ctx.mask is None else _wrap(ctx.mask > 0, ctx.device)
-        out, states = scan_steps(cls.kind, aliases[0], tuple(aliases[1:1 + n]), aliases[1 + n:],
-                                 mask, ctx.nonlinearity)
-        outputs, cotangents = [], []
-        for y, g in zip((out,) + tuple(states), grads):
-            if g is not None:
-                outputs.append(y)
-                cotangents.append(g)
-        wanted = [a for a, need in zip(aliases, ctx.needs_input_grad) if need]
-        found = iter(grad(outputs, wanted, cotangents, create_graph=True, allow_unused=True))
-        return tuple(next(found) if need else None for need in ctx.needs_input_grad)
+
+        def steps(xw, *rest):
+            out, states = scan_steps(cls.kind, xw, rest[:n], rest[n:], mask, ctx.nonlinearity)
+            return (out,) + tuple(states)
+        return steps
 
     @staticmethod
     def _save(ctx, outputs, mask, nonlinearity, **arrays):
