@@ -68,3 +68,35 @@ SPECS = [
     OpSpec("linear[no bias]", lambda x, w: mt.linear(x, w), lambda x, w: x @ w.T,
            _shapes(((2, 3), (4, 3)), ((1, 2, 3), (2, 3)))),
 ] + [_einsum_spec(eq, *shapes) for eq, *shapes in EINSUMS]
+
+
+def _attention_ref(q, k, v, mask=None, scale=None):
+    scale = 1 / np.sqrt(q.shape[-1]) if scale is None else scale
+    s = (q * scale) @ np.swapaxes(k, -1, -2)
+    if mask is not None:
+        s = np.where(mask, s, -np.inf) if mask.dtype == bool else s + mask
+    m = s.max(-1, keepdims=True)
+    e = np.exp(s - np.where(np.isneginf(m), 0, m))
+    z = e.sum(-1, keepdims=True)
+    p = e / np.where(z == 0, 1, z)
+    return p @ v, p
+
+
+def _attention_samples(rng):
+    q, k, v = uniform(rng, (2, 3, 4)), uniform(rng, (2, 5, 4)), uniform(rng, (2, 5, 2))
+    keep = rng.random((3, 5)) > 0.3
+    keep[:, 0] = True
+    return [Sample((q, k, v)),
+            Sample((q, k, v, keep)),                                   # boolean: True attends
+            Sample((q, k, v, uniform(rng, (3, 5)))),                  # floats added (trainable)
+            Sample((uniform(rng, (2, 2, 3, 4)), uniform(rng, (1, 2, 4, 4)),
+                    uniform(rng, (1, 2, 4, 3))), {"scale": 0.7})]       # batch dims broadcast
+
+
+# the fused attention op (F.scaled_dot_product_attention and MultiheadAttention use it):
+# outputs and weights both carry gradients
+REQUIRED |= {"attention"}
+SPECS += [
+    OpSpec("attention", lambda *a, **kw: mt.ops.attention(*a, **kw), _attention_ref,
+           _attention_samples),
+]

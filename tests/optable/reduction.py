@@ -417,3 +417,30 @@ SPECS += [
                          ((5,), {"dim": 0})]),
            output=lambda out: out[:2]),
 ]
+
+
+def _safe_softmax_ref(x, dim):
+    m = x.max(axis=dim, keepdims=True)
+    e = np.exp(x - np.where(np.isneginf(m), 0, m))
+    s = e.sum(axis=dim, keepdims=True)
+    return e / np.where(s == 0, 1, s)
+
+
+def _safe_softmax_samples(rng):
+    # a row of -inf: zeros there, and the finite rows as softmax (the gradient checks use the
+    # finite samples, finite differences cannot step -inf)
+    masked = uniform(rng, (3, 4))
+    masked[1] = -np.inf
+    masked[2, 1] = -np.inf
+    return [Sample((uniform(rng, (3, 4)),), {"dim": 1}),
+            Sample((uniform(rng, (2, 3, 2)),), {"dim": 0}),
+            Sample((masked,), {"dim": -1})]
+
+
+REQUIRED |= {"safe_softmax"}
+SPECS += [
+    OpSpec("safe_softmax", lambda x, **kw: mt.ops.safe_softmax(x, **kw), _safe_softmax_ref,
+           lambda rng: _safe_softmax_samples(rng)[:2]),
+    OpSpec("safe_softmax[fully masked rows]", lambda x, **kw: mt.ops.safe_softmax(x, **kw),
+           _safe_softmax_ref, lambda rng: _safe_softmax_samples(rng)[2:], grad=False),
+]
