@@ -34,7 +34,7 @@ from mytorch.models import LeNet5
 from mytorch.utils import summary
 from mytorch.utils.data import DataLoader, TensorDataset, random_split
 
-from mlp_digits import TEST_FRACTION, evaluate, stack, train_epoch
+from mlp_digits import TEST_FRACTION, evaluate, stack, train_epoch, verdict
 
 QUALITY_BAR = 0.98           # full run: final test accuracy must reach this
 TIME_BUDGET = 60.0           # seconds of training the full run should fit in on two cores
@@ -157,19 +157,7 @@ def main(argv=None):
         except ImportError:
             print("no plot: matplotlib is not installed (pip install matplotlib)")
 
-    first, last = history[0]["train_loss"], history[-1]["train_loss"]
-    if not last < first / 2:
-        print(f"FAILED: the training loss did not fall ({first:.4f} -> {last:.4f})")
-        return 1
-    if not args.smoke:
-        if not accuracy >= QUALITY_BAR:
-            print(f"FAILED: test accuracy {100 * accuracy:.2f}% is below "
-                  f"{100 * QUALITY_BAR:.0f}%")
-            return 1
-        note = "" if seconds <= TIME_BUDGET else \
-            f" (but training took {seconds:.0f} s, over the {TIME_BUDGET:.0f} s budget)"
-        print(f"OK: test accuracy {100 * accuracy:.2f}% >= {100 * QUALITY_BAR:.0f}%{note}")
-    return 0
+    return verdict(history, accuracy, seconds, args.smoke, QUALITY_BAR, TIME_BUDGET)
 
 
 if __name__ == "__main__":

@@ -166,6 +166,25 @@ def plot(path, history, label_smoothing):
     plt.close(fig)
 
 
+def verdict(history, accuracy, seconds, smoke, quality_bar, time_budget):
+    """The exit status of a classification example: 1 unless the training loss at least
+    halved and (outside smoke runs) the test accuracy reached the bar; says which, and notes
+    a run over its time budget."""
+    first, last = history[0]["train_loss"], history[-1]["train_loss"]
+    if not last < first / 2:
+        print(f"FAILED: the training loss did not fall ({first:.4f} -> {last:.4f})")
+        return 1
+    if not smoke:
+        if not accuracy >= quality_bar:
+            print(f"FAILED: test accuracy {100 * accuracy:.2f}% is below "
+                  f"{100 * quality_bar:.0f}%")
+            return 1
+        note = "" if seconds <= time_budget else \
+            f" (but training took {seconds:.0f} s, over the {time_budget:.0f} s budget)"
+        print(f"OK: test accuracy {100 * accuracy:.2f}% >= {100 * quality_bar:.0f}%{note}")
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=40)
@@ -244,19 +263,7 @@ def main(argv=None):
         except ImportError:
             print("no plot: matplotlib is not installed (pip install matplotlib)")
 
-    first, last = history[0]["train_loss"], history[-1]["train_loss"]
-    if not last < first / 2:
-        print(f"FAILED: the training loss did not fall ({first:.4f} -> {last:.4f})")
-        return 1
-    if not args.smoke:
-        if not accuracy >= QUALITY_BAR:
-            print(f"FAILED: test accuracy {100 * accuracy:.2f}% is below "
-                  f"{100 * QUALITY_BAR:.0f}%")
-            return 1
-        note = "" if seconds <= TIME_BUDGET else \
-            f" (but training took {seconds:.0f} s, over the {TIME_BUDGET:.0f} s budget)"
-        print(f"OK: test accuracy {100 * accuracy:.2f}% >= {100 * QUALITY_BAR:.0f}%{note}")
-    return 0
+    return verdict(history, accuracy, seconds, args.smoke, QUALITY_BAR, TIME_BUDGET)
 
 
 if __name__ == "__main__":
