@@ -20,7 +20,7 @@ import mytorch as mt
 from mytorch import nn
 from mytorch.nn import functional as F
 
-from .timing import measure, ratio_workload
+from .timing import measure, ratio_workload, same_loss, same_parameters
 
 BATCH = 64
 LR = 0.1
@@ -156,14 +156,8 @@ def check(seed=0):
     model, optimizer, xt, yt = mytorch_setup(x, y, params)
     loss = mytorch_step(model, optimizer, xt, yt)
     ref = numpy_step(x, y, params)                      # params now hold the updated weights
-    assert loss.dtype == mt.float32, f"cnn: loss is {loss.dtype}"
-    assert np.asarray(ref).dtype == np.float32, "cnn: the NumPy loss is not float32"
-    np.testing.assert_allclose(loss.item(), ref, rtol=1e-5, err_msg="cnn: loss")
-    names = [n for n, _ in model.named_parameters()]
-    for name, p, r in zip(names, model.parameters(), params):
-        assert p.dtype == mt.float32, f"cnn: {name} is {p.dtype}"
-        np.testing.assert_allclose(p.detach().numpy(), r, rtol=1e-4, atol=1e-6,
-                                   err_msg=f"cnn: updated {name}")
+    same_loss("cnn", loss, ref, rtol=1e-5)
+    same_parameters("cnn", model, params, rtol=1e-4, atol=1e-6)
     return True
 
 

@@ -16,7 +16,7 @@ import mytorch as mt
 from mytorch import nn
 from mytorch.nn import functional as F
 
-from .timing import ratio_workload
+from .timing import ratio_workload, same_loss, same_parameters
 
 T, N, I, H, OUT = 32, 32, 32, 128, 1
 LR = 1e-3
@@ -145,13 +145,8 @@ def check(seed=0):
     for _ in range(2):                                  # two steps: Adam's state is used
         loss = mytorch_step(model, optimizer, xt, yt)
         ref = numpy_step(x, y, params, state)
-        assert loss.dtype == mt.float32, f"lstm: loss is {loss.dtype}"
-        assert np.asarray(ref).dtype == np.float32, "lstm: the NumPy loss is not float32"
-        np.testing.assert_allclose(loss.item(), ref, rtol=1e-4, err_msg="lstm: loss")
-    names = [n for n, _ in model.named_parameters()]
-    for name, p, r in zip(names, model.parameters(), params):
-        np.testing.assert_allclose(p.detach().numpy(), r, rtol=1e-4, atol=1e-6,
-                                   err_msg=f"lstm: updated {name}")
+        same_loss("lstm", loss, ref, rtol=1e-4)
+    same_parameters("lstm", model, params, rtol=1e-4, atol=1e-6)
     return True
 
 

@@ -21,7 +21,7 @@ import mytorch as mt
 from mytorch import nn
 from mytorch.nn import functional as F
 
-from .timing import ratio_workload
+from .timing import ratio_workload, same_loss, same_parameters
 
 SIZES = (784, 256, 256, 10)
 BATCH = 128
@@ -107,14 +107,8 @@ def check(seed=0):
     model, optimizer, xt, yt = mytorch_setup(x, y, params)
     loss = mytorch_step(model, optimizer, xt, yt)
     ref = numpy_step(x, y, params)                      # params now hold the updated weights
-    assert loss.dtype == mt.float32, f"mlp: loss is {loss.dtype}"
-    assert np.asarray(ref).dtype == np.float32, "mlp: the NumPy loss is not float32"
-    np.testing.assert_allclose(loss.item(), ref, rtol=1e-5, err_msg="mlp: loss")
-    names = [n for n, _ in model.named_parameters()]
-    for name, p, r in zip(names, model.parameters(), params):
-        assert p.dtype == mt.float32, f"mlp: {name} is {p.dtype}"
-        np.testing.assert_allclose(p.detach().numpy(), r, rtol=1e-5, atol=1e-6,
-                                   err_msg=f"mlp: updated {name}")
+    same_loss("mlp", loss, ref, rtol=1e-5)
+    same_parameters("mlp", model, params, rtol=1e-5, atol=1e-6)
     return True
 
 

@@ -1,6 +1,11 @@
-"""Timing helpers shared by the workloads: warm-up, interleaved repeats, median and min."""
+"""Helpers shared by the workloads: warm-up, interleaved repeats, median and min; and the
+check that a mytorch training step and its NumPy twin agree."""
 import statistics
 import time
+
+import numpy as np
+
+import mytorch as mt
 
 
 def measure(fns, repeats, number=1, warmup=3):
@@ -50,3 +55,20 @@ def ratio_workload(name, what, mytorch_fn, numpy_fn, target_ratio, quick, repeat
         "target": {"metric": "ratio", "value": target_ratio, "met": ratio <= target_ratio},
         "repeats": times["mytorch"]["repeats"],
     }
+
+
+def same_loss(name, loss, ref, rtol):
+    """The two sides' losses agree, and both are float32 (a stray float64 would flatter one)."""
+    assert loss.dtype == mt.float32, f"{name}: loss is {loss.dtype}"
+    assert np.asarray(ref).dtype == np.float32, f"{name}: the NumPy loss is not float32"
+    np.testing.assert_allclose(loss.item(), ref, rtol=rtol, err_msg=f"{name}: loss")
+
+
+def same_parameters(name, model, params, rtol, atol):
+    """After the step(s), every parameter of `model` equals the NumPy array in the same place
+    of `params` (and is still float32)."""
+    for (pname, p), r in zip(model.named_parameters(), params):
+        assert p.dtype == mt.float32, f"{name}: {pname} is {p.dtype}"
+        np.testing.assert_allclose(p.detach().numpy(), r, rtol=rtol, atol=atol,
+                                   err_msg=f"{name}: updated {pname}")
+

@@ -20,7 +20,7 @@ from mytorch import nn
 from mytorch.backend.erf import erf
 from mytorch.nn import functional as F
 
-from .timing import ratio_workload
+from .timing import ratio_workload, same_loss, same_parameters
 
 V, D, H, LAYERS, T, B = 256, 128, 4, 2, 64, 16
 LR, BETAS, EPS, WD, LN_EPS = 1e-3, (0.9, 0.999), 1e-8, 1e-2, 1e-5
@@ -219,14 +219,10 @@ def check(seed=0):
     for _ in range(2):                                  # two steps: AdamW's state is used
         loss = mytorch_step(model, optimizer, it, tt)
         ref = numpy_step(idx, targets, params, state)
-        assert loss.dtype == mt.float32, f"transformer: loss is {loss.dtype}"
-        assert ref.dtype == np.float32, f"transformer: the NumPy loss is {ref.dtype}"
-        np.testing.assert_allclose(loss.item(), ref, rtol=1e-4, err_msg="transformer: loss")
+        same_loss("transformer", loss, ref, rtol=1e-4)
     # Adam divides two tiny moments where a gradient is ~0 (a token never seen), so float32
     # rounding may move such an element by a fraction of the learning rate
-    for (name, p), r in zip(model.named_parameters(), params):
-        np.testing.assert_allclose(p.detach().numpy(), r, rtol=1e-3, atol=1e-4,
-                                   err_msg=f"transformer: updated {name}")
+    same_parameters("transformer", model, params, rtol=1e-3, atol=1e-4)
     return True
 
 
