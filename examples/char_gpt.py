@@ -57,7 +57,7 @@ import mytorch.nn as nn
 from mytorch.datasets import CharDataset
 from mytorch.models.gpt import GPT, GPTConfig
 
-from char_rnn import bigram_loss, load_corpus, progress
+from char_rnn import bigram_loss, load_corpus, progress, verdict
 
 VALIDATION_FRACTION = 0.1
 CHECKPOINT = "char_gpt.mt"
@@ -337,17 +337,7 @@ def main(argv=None):
         except ImportError:
             print("no plot: matplotlib is not installed (pip install matplotlib)")
 
-    if not last < first:
-        print(f"FAILED: the validation loss did not fall ({first:.4f} -> {last:.4f})")
-        return 1
-    if not args.smoke:
-        if not last < bigram:
-            print(f"FAILED: validation loss {last:.4f} is not under the bigram model's "
-                  f"{bigram:.4f}")
-            return 1
-        print(f"OK: validation loss {last:.4f} < bigram {bigram:.4f} < uniform "
-              f"{math.log(vocab):.4f}")
-    return 0
+    return verdict(first, last, bigram, vocab, args.smoke)
 
 
 if __name__ == "__main__":

@@ -182,6 +182,22 @@ def plot(path, history, bigram, vocab_size):
     plt.close(fig)
 
 
+def verdict(first, last, bigram, vocab, smoke):
+    """The exit status of a language-model example: 1 unless the validation loss fell and
+    (outside smoke runs) ended below the bigram model's; says which."""
+    if not last < first:
+        print(f"FAILED: the validation loss did not fall ({first:.4f} -> {last:.4f})")
+        return 1
+    if not smoke:
+        if not last < bigram:
+            print(f"FAILED: validation loss {last:.4f} is not under the bigram model's "
+                  f"{bigram:.4f}")
+            return 1
+        print(f"OK: validation loss {last:.4f} < bigram {bigram:.4f} < uniform "
+              f"{math.log(vocab):.4f}")
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--text", help="a UTF-8 text file to train on (instead of --corpus)")
@@ -316,17 +332,7 @@ def main(argv=None):
         except ImportError:
             print("no plot: matplotlib is not installed (pip install matplotlib)")
 
-    if not last < first:
-        print(f"FAILED: the validation loss did not fall ({first:.4f} -> {last:.4f})")
-        return 1
-    if not args.smoke:
-        if not last < bigram:
-            print(f"FAILED: validation loss {last:.4f} is not under the bigram model's "
-                  f"{bigram:.4f}")
-            return 1
-        print(f"OK: validation loss {last:.4f} < bigram {bigram:.4f} < uniform "
-              f"{math.log(vocab):.4f}")
-    return 0
+    return verdict(first, last, bigram, vocab, args.smoke)
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ from mytorch.datasets import NamesDataset, load_names
 from mytorch.utils.data import BatchSampler, DataLoader, RandomSampler, TensorDataset, \
     random_split
 
-from char_rnn import bigram_loss, progress, sample_next
+from char_rnn import bigram_loss, progress, sample_next, verdict
 
 VALIDATION_FRACTION = 0.1
 MAX_LENGTH = 20              # a sampled name is cut here if it has not ended
@@ -269,17 +269,7 @@ def main(argv=None):
             print("no plot: matplotlib is not installed (pip install matplotlib)")
 
     first = history[0]["val_loss"]
-    if not val_loss < first:
-        print(f"FAILED: the validation loss did not fall ({first:.4f} -> {val_loss:.4f})")
-        return 1
-    if not args.smoke:
-        if not val_loss < bigram:
-            print(f"FAILED: validation loss {val_loss:.4f} is not under the bigram model's "
-                  f"{bigram:.4f}")
-            return 1
-        print(f"OK: validation loss {val_loss:.4f} < bigram {bigram:.4f} < uniform "
-              f"{math.log(vocab):.4f}")
-    return 0
+    return verdict(first, val_loss, bigram, vocab, args.smoke)
 
 
 if __name__ == "__main__":
