@@ -281,7 +281,7 @@ class Tensor:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None:
             self._retains_grad = True
-            self.grad_fn._has_hooks = True
+            self.grad_fn._watch(self)
 
     def register_hook(self, hook):
         """Call `hook(grad)` when this tensor's gradient is computed; a returned tensor
@@ -291,7 +291,7 @@ class Tensor:
         if self._hooks is None:
             self._hooks = {}
         if self.grad_fn is not None:
-            self.grad_fn._has_hooks = True
+            self.grad_fn._watch(self)
         return _HookHandle(self._hooks, hook)
 
     def detach(self):

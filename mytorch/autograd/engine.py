@@ -140,14 +140,21 @@ def _needed(deps, roots, targets):
 
 
 def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
+    """Run the backward pass. With create_graph the gradients travel as Tensors and every step
+    of it is recorded; without, they travel as backend arrays: a node whose class sets
+    `array_backward` computes on them directly, any other node gets them wrapped as Tensors
+    (and its results unwrapped), and only the gradients handed to the user become Tensors."""
+    arrays = not create_graph
+    if arrays:
+        root_grads = [g._data for g in root_grads]
     buffers = {}                 # node -> list of gradients, one per output
     leaves = {}                  # id(leaf) -> [leaf, gradient, provenance (see _provenance)]
     foreign = {id(g) for g in root_grads}    # gradients the user holds: roots, hook results
     for t, g in zip(roots, root_grads):
         if t.grad_fn is None:
-            _add_leaf(leaves, t, g, create_graph)
+            _add_leaf(leaves, t, g)
         else:
-            buf = buffers.setdefault(t.grad_fn, [None] * len(t.grad_fn._outputs))
+            buf = buffers.setdefault(t.grad_fn, [None] * t.grad_fn._n_outputs)
             buf[t._output_nr] = g if buf[t._output_nr] is None else buf[t._output_nr] + g
     root_fns = [t.grad_fn for t in roots]
     deps = _graph(root_fns)
@@ -167,18 +174,16 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
             fn = ready.pop()
             gouts = buffers.pop(fn, None)
             if gouts is not None:
-                if fn._has_hooks:
-                    _output_hooks(fn, gouts, create_graph, accumulate, foreign)
+                if fn._hooked:
+                    _output_hooks(fn, gouts, arrays, accumulate, foreign)
                 if capture is not None:
                     for i, g in enumerate(gouts):
                         t = wanted.get((fn, i))
                         if t is not None:
-                            captured[id(t)] = g
-            if gouts is not None and (needed is None or fn in needed):
-                grads = _call_backward(fn, gouts)
-            else:
-                grads = None
-            _send(fn, grads, gouts, buffers, leaves, deps, ready, create_graph)
+                            captured[id(t)] = _as_tensor(g, _out_device(fn))
+            run = gouts is not None and (needed is None or fn in needed)
+            grads = _call_backward(fn, gouts, arrays) if run else None
+            _send(fn, grads, gouts, buffers, leaves, deps, ready, arrays)
             # free what backward needed, only in the nodes it ran through: autograd.grad
             # leaves the graph beyond its inputs as it was, for a later backward
             if not retain_graph and (needed is None or fn in needed):
@@ -186,25 +191,25 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
                 fn._inputs = None
                 fn._out_data = None
 
-        arrays = {}                          # how many leaves got each gradient array
+        counts = {}                          # how many leaves got each gradient array
         for entry in leaves.values():
-            arrays[id(entry[1]._data)] = arrays.get(id(entry[1]._data), 0) + 1
+            counts[id(entry[1])] = counts.get(id(entry[1]), 0) + 1
         for leaf, g, provenance in leaves.values():
             if leaf._hooks:
-                hooked = _run_hooks(leaf._hooks, g)
+                hooked = _run_hooks(leaf._hooks, g, leaf._device, arrays)
                 if hooked is not g:
                     provenance, g = FOREIGN, hooked
-            # a gradient the engine passed along unchanged belongs to nobody else once backward
-            # is over, unless the user gave it or two leaves got the same array
-            own = provenance == MADE or (provenance == PASSED and id(g) not in foreign
-                                         and arrays[id(g._data)] == 1)
             if capture is not None:
                 if id(leaf) in targets:
-                    captured[id(leaf)] = g
+                    captured[id(leaf)] = _as_tensor(g, leaf._device)
                     if accumulate:
-                        _accumulate(leaf, g, create_graph)
+                        _accumulate(leaf, g, arrays)
             elif accumulate:
-                _accumulate(leaf, g, create_graph, own)
+                # a gradient the engine passed along unchanged belongs to nobody else once
+                # backward is over, unless the user gave it or two leaves got the same array
+                own = provenance == MADE or (provenance == PASSED and id(g) not in foreign
+                                             and counts[id(g)] == 1)
+                _accumulate(leaf, g, arrays, own)
     finally:
         _state.enabled = prev_mode
     if capture is not None:
@@ -212,12 +217,26 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
     return None
 
 
-def _call_backward(fn, gouts):
+def _out_device(fn):
+    return fn.output_device or fn.device
+
+
+def _as_tensor(g, device):
+    """A gradient as a Tensor (it travels as an array when no graph is recorded)."""
+    return g if g is None or isinstance(g, Tensor) else _wrap(g, device)
+
+
+def _call_backward(fn, gouts, arrays):
     if len(gouts) > 1 and fn._materialize:
         for i, g in enumerate(gouts):
             if g is None and fn._out_data[i][0].dtype.kind == "f":
-                gouts[i] = _wrap(fn.xp.zeros_like(fn._out_data[i][0]), fn.device)
-    grads = fn.backward(fn, *gouts)
+                zeros = fn.xp.zeros_like(fn._out_data[i][0])
+                gouts[i] = zeros if arrays else _wrap(zeros, _out_device(fn))
+    if arrays and not fn.array_backward:
+        device = _out_device(fn)
+        grads = fn.backward(fn, *[_as_tensor(g, device) for g in gouts])
+    else:
+        grads = fn.backward(fn, *gouts)
     if type(grads) is not tuple:
         grads = (grads,)
     if len(grads) != len(fn._edges):
@@ -226,7 +245,7 @@ def _call_backward(fn, gouts):
     return grads
 
 
-def _send(fn, grads, gouts, buffers, leaves, deps, ready, create_graph):
+def _send(fn, grads, gouts, buffers, leaves, deps, ready, arrays):
     """Route each input gradient, reduced to its input's shape and dtype, to where it goes,
     and count the edge as done: a node whose edges are all done is ready to run."""
     for i, e in enumerate(fn._edges):
@@ -235,50 +254,55 @@ def _send(fn, grads, gouts, buffers, leaves, deps, ready, create_graph):
         parent, nr, leaf, _, shape, dtype = e
         g = grads[i] if grads is not None else None
         if g is not None:
-            if type(g) is not Tensor and not isinstance(g, Tensor):
-                raise TypeError(f"function {fn.name()} returned a gradient of type "
-                                f"{type(g).__name__} at index {i}; expected a Tensor or None")
-            if g._data.shape != shape:
-                g = _reduce_to(g, shape, fn, i)
-            if g._data.dtype != dtype:
-                g = g.to(dtype)
+            g = _checked(fn, g, i, arrays)
+            data = g if arrays else g._data
+            if data.shape != shape:
+                g = _reduce_to(g, shape, fn, i, arrays)
+            if data.dtype != dtype:
+                g = g.astype(dtype) if arrays else g.to(dtype)
             if parent is None:
                 entry = leaves.get(id(leaf))
                 if entry is None:
-                    leaves[id(leaf)] = [leaf, g, FOREIGN if create_graph else
-                                        _provenance(fn, g, i, grads, gouts)]
-                elif entry[2] == MADE and not create_graph:
-                    entry[1]._data += g._data            # a sum the engine made: its own
+                    leaves[id(leaf)] = [leaf, g, _provenance(fn, g, i, grads, gouts)
+                                        if arrays else FOREIGN]
+                elif entry[2] == MADE:
+                    entry[1] += g            # a sum the engine made: its own
                 else:
-                    entry[1] = _sum(entry[1], g, create_graph)
-                    entry[2] = FOREIGN if create_graph else MADE
+                    entry[1] = entry[1] + g
+                    entry[2] = MADE if arrays else FOREIGN
             else:
                 buf = buffers.get(parent)
                 if buf is None:
-                    buf = buffers[parent] = [None] * len(parent._outputs)
-                buf[nr] = g if buf[nr] is None else _sum(buf[nr], g, create_graph)
+                    buf = buffers[parent] = [None] * parent._n_outputs
+                buf[nr] = g if buf[nr] is None else buf[nr] + g
         if parent is not None:
             deps[parent] -= 1
             if deps[parent] == 0:
                 ready.append(parent)
 
 
-def _sum(a, b, create_graph):
-    """a + b for two gradients of one shape: a recorded op only when building a graph."""
-    if create_graph:
-        return a + b
-    return _wrap(a._data + b._data, a._device)
+def _checked(fn, g, i, arrays):
+    """A gradient a backward returned, as the engine carries it (an array without create_graph,
+    else a Tensor)."""
+    if isinstance(g, Tensor):
+        return g._data if arrays else g
+    if arrays and type(g) is fn.device.array_type:
+        return g
+    if arrays and hasattr(g, "dtype") and hasattr(g, "shape"):
+        return fn.xp.asarray(g)          # NumPy gives scalars for 0-d results
+    raise TypeError(f"function {fn.name()} returned a gradient of type {type(g).__name__} at "
+                    f"index {i}; expected a Tensor or None")
 
 
-def _reduce_to(g, shape, fn, i):
+def _reduce_to(g, shape, fn, i, arrays):
     """Undo broadcasting: sum `g` over the dimensions that broadcasting added or stretched."""
-    from ..ops import sum_to
-    gshape = g._data.shape
+    from ..ops.shape import sum_to, sum_to_array
+    gshape = g.shape if arrays else g._data.shape
     lead = len(gshape) - len(shape)
     if lead < 0 or any(s != 1 and s != gs for s, gs in zip(shape, gshape[lead:])):
         raise RuntimeError(f"Function {fn.name()} returned an invalid gradient at index {i} - got "
                            f"{list(gshape)} but expected shape compatible with {list(shape)}")
-    return sum_to(g, shape)
+    return sum_to_array(g, shape) if arrays else sum_to(g, shape)
 
 
 # Where a leaf's gradient came from, which decides whether .grad may keep its array (it is
@@ -286,70 +310,81 @@ def _reduce_to(g, shape, fn, i):
 MADE = 1        # a new array from this backward call (or a sum the engine made): keep it
 PASSED = 0      # handed on unchanged (Add's backward): keep it if, once backward is over, no
                 # one else holds it (not a root or hook gradient, not given to two leaves)
-FOREIGN = -1    # a view, or one of the node's own tensors: copy it
+FOREIGN = -1    # a view, or one of the node's own arrays: copy it
 
 
 def _provenance(fn, g, i, grads, gouts):
-    """MADE, PASSED or FOREIGN for the gradient `g` that `fn`'s backward returned at index i."""
-    if g._data.base is not None or not g._data.flags.writeable:
+    """MADE, PASSED or FOREIGN for the gradient array `g` that `fn`'s backward returned at
+    index i (without create_graph; with it, every gradient is a graph tensor: FOREIGN)."""
+    if g.base is not None or not g.flags.writeable:
         return FOREIGN
-    for entry in fn._saved:
-        if entry[1] is g:
+    for kind, payload, _ in fn._saved:
+        if isinstance(payload, Tensor) and payload._data is g:
             return FOREIGN
-    if fn._inputs is not None and any(a is g for a in fn._inputs):
+    if any(kept is not None and kept[0] is g for kept in fn._out_data or ()):
+        return FOREIGN
+    if fn._inputs is not None and any(isinstance(a, Tensor) and a._data is g
+                                      for a in fn._inputs):
         return FOREIGN
     for other in gouts:
-        if other is g:
+        if other is g or (isinstance(other, Tensor) and other._data is g):
             return PASSED
     for j, other in enumerate(grads):
-        if other is g and j != i:
+        if j != i and (other is g or (isinstance(other, Tensor) and other._data is g)):
             return PASSED
     return MADE
 
 
-def _add_leaf(leaves, t, g, create_graph):
+def _add_leaf(leaves, t, g):
     """Collect a root's gradient when the root is itself a leaf (the user's: FOREIGN)."""
     entry = leaves.get(id(t))
     if entry is None:
         leaves[id(t)] = [t, g, FOREIGN]
     else:
-        entry[1] = _sum(entry[1], g, create_graph)
-        entry[2] = FOREIGN if create_graph else MADE
+        entry[1] = entry[1] + g
+        entry[2] = FOREIGN
 
 
-def _output_hooks(fn, gouts, create_graph, accumulate, foreign):
+def _output_hooks(fn, gouts, arrays, accumulate, foreign):
     """Hooks and retain_grad of the node's output tensors, once their gradient is complete."""
-    for i, ref in enumerate(fn._outputs):
+    for i, ref in fn._hooked.items():
         t = ref()
         if t is None or gouts[i] is None or t.grad_fn is not fn:
             continue
         if t._hooks:
-            hooked = _run_hooks(t._hooks, gouts[i])
+            hooked = _run_hooks(t._hooks, gouts[i], t._device, arrays)
             if hooked is not gouts[i]:
                 foreign.add(id(hooked))          # the user's tensor: never kept as a .grad
                 gouts[i] = hooked
         if t._retains_grad and accumulate:
-            _accumulate(t, gouts[i], create_graph)
+            _accumulate(t, gouts[i], arrays)
 
 
-def _run_hooks(hooks, g):
+def _run_hooks(hooks, g, device, arrays):
+    """Run tensor hooks on gradient `g` (each gets a Tensor; one it returns replaces it);
+    returns `g` itself when none replaced it."""
+    t = _as_tensor(g, device)
     for hook in list(hooks.values()):
-        out = hook(g)
+        out = hook(t)
         if out is not None:
-            g = out
-    return g
+            t = out
+    if arrays:
+        return g if t._data is g else t._data
+    return t
 
 
-def _accumulate(t, g, create_graph, own=False):
+def _accumulate(t, g, arrays, own=False):
     """`t.grad += g`. The first time, `t.grad` gets a tensor of its own: `g` itself when no one
     else holds it (`own`, see `_provenance`), else a copy. After that, in place."""
     grad = t._grad                 # the slot itself: shape, dtype and device are right here
-    if grad is None:
-        t._grad = g if create_graph or own else _wrap(g._data.copy(), g._device)
-    elif create_graph or grad.grad_fn is not None:
-        t._grad = grad + g
+    if not arrays:
+        t._grad = g if grad is None else grad + g
+    elif grad is None:
+        t._grad = _wrap(g if own else g.copy(), t._device)
+    elif grad.grad_fn is not None:
+        t._grad = grad + _wrap(g, t._device)
     else:
-        grad._data += g._data
+        grad._data += g
 
 
 def zero_grads(tensors, set_to_none=True):

@@ -56,16 +56,23 @@ class Function:
     """Base class of every differentiable operation; an instance is one node of the graph."""
 
     is_view = False         # True: output 0 shares memory (and version counter) with input 0
+    # True: backward computes the same on backend arrays as on Tensors (it uses only operators
+    # and methods both have: + - * / **, @, .reshape, .sum(axis), .mT ...). Without
+    # create_graph the engine then hands it arrays (gradients and saved values) and skips
+    # wrapping each intermediate in a Tensor; with create_graph it gets Tensors, as always.
+    array_backward = False
 
     # defaults that a node sets on itself only when they differ
     output_device = None    # forward sets it when the result lives on another device
     _to_save = ()
     _saved = ()
     _inputs = None
-    _out_data = ()
+    _out_data = ()          # per output: (array, version counter, version), or None if not kept
+    _n_outputs = 1
     _non_diff = ()
     _materialize = True
-    _has_hooks = False      # an output tensor has hooks or retains its grad
+    _hooked = None          # output index -> weak reference to an output tensor that has hooks
+                            # or retains its grad (see `_watch`)
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -93,12 +100,13 @@ class Function:
 
     @property
     def saved_tensors(self):
-        if self._saved is None:
+        """The saved values, in order: Tensors, or backend arrays in the backward of an
+        `array_backward` Function run without create_graph (see `array_backward`)."""
+        saved = self._saved
+        if saved is None:
             self._check_not_freed()
-        out = []
-        for entry in self._saved:
-            out.append(self._unpack(entry))
-        return tuple(out)
+        arrays = self.array_backward and not _state.enabled
+        return tuple([self._unpack(entry, arrays) for entry in saved])
 
     @property
     def inputs(self):
@@ -111,7 +119,14 @@ class Function:
     @property
     def outputs(self):
         self._check_not_freed()
-        return tuple(self._output(i) for i in range(len(self._outputs)))
+        return tuple(self._output(i) for i in range(self._n_outputs))
+
+    def _watch(self, t):
+        """Remember output `t` (weakly), which has hooks or retains its grad: the engine runs
+        them when the gradient of that output is complete."""
+        if self._hooked is None:
+            self._hooked = {}
+        self._hooked[t._output_nr] = weakref.ref(t)
 
     def name(self):
         return type(self).__name__ + "Backward0"
@@ -154,23 +169,7 @@ class Function:
         ctx.xp = device.xp
         ctx.device = device
         if track and _state.enabled:
-            # an edge, for an input that requires grad: (node that made it, its output index,
-            # the tensor itself if it is a leaf, its version, shape, dtype). Non-leaf inputs
-            # are not held by the edge, so no tensor <-> node cycle can form.
-            needs = []
-            edges = []
-            for a in args:
-                if isinstance(a, Tensor) and a._requires_grad:
-                    fn = a.grad_fn
-                    needs.append(True)
-                    edges.append((fn, a._output_nr, a if fn is None else None, a._vc[0],
-                                  a._data.shape, a._data.dtype))
-                else:
-                    needs.append(False)
-                    edges.append(None)
-            ctx.needs_input_grad = tuple(needs)
-            ctx._edges = edges
-            ctx._inputs = args
+            ctx._record_inputs(args)
         else:
             track = False
             ctx.needs_input_grad = _FALSES[len(args)] if len(args) < 16 else (False,) * len(args)
@@ -182,9 +181,10 @@ class Function:
             raise
 
         out_device = ctx.output_device or device
+        array_type = out_device.array_type
         if type(out) is not tuple:
             raw = out
-            if type(out) is not out_device.array_type:   # NumPy gives scalars for 0-d results
+            if type(out) is not array_type:      # NumPy gives scalars for 0-d results
                 out = out_device.xp.asarray(out)
             t = _wrap(out, out_device)
             if cls.is_view:
@@ -192,105 +192,113 @@ class Function:
             if track and out.dtype.kind == "f" and not ctx._non_diff:
                 ctx._link(args, (t,), (raw,))
             return t
-        outs = []
-        for y in out:
-            if type(y) is not out_device.array_type:
-                y = out_device.xp.asarray(y)
-            outs.append(_wrap(y, out_device))
+        outs = tuple(_wrap(y if type(y) is array_type else out_device.xp.asarray(y), out_device)
+                     for y in out)
         if cls.is_view:
             _share_version(outs[0], args[0])
         if track:
+            ctx._n_outputs = len(outs)
             ctx._link(args, outs, out)
-        return tuple(outs)
+        return outs
+
+    def _record_inputs(self, args):
+        """The node's edges, one per input: for an input that requires grad, (node that made
+        it, its output index, the tensor itself if it is a leaf, its version, shape, dtype);
+        None for the others. Non-leaf inputs are not held by the edge, so no tensor <-> node
+        cycle can form."""
+        needs = []
+        edges = []
+        for a in args:
+            if isinstance(a, Tensor) and a._requires_grad:
+                fn = a.grad_fn
+                data = a._data
+                needs.append(True)
+                edges.append((fn, a._output_nr, a if fn is None else None, a._vc[0],
+                              data.shape, data.dtype))
+            else:
+                needs.append(False)
+                edges.append(None)
+        self.needs_input_grad = tuple(needs)
+        self._edges = edges
+        self._inputs = args
 
     def _link(self, args, outs, raw_outs):
-        """Make this node the grad_fn of its differentiable outputs (held weakly) and pack the
-        values saved for backward (the edges were recorded before forward ran)."""
+        """Make this node the grad_fn of its differentiable outputs and pack the values saved
+        for backward. The node holds no output tensor (each points back at the node); it keeps
+        an output's array when backward reads `ctx.outputs` (every output then), or the output
+        was saved, so backward can rebuild the tensor (see `_output`)."""
         non_diff = self._non_diff
-        keep = len(outs) > 1 or type(self)._reads_outputs()
-        refs = []
-        data = []
         for i, t in enumerate(outs):
-            refs.append(weakref.ref(t))
-            data.append((t._data if keep else None, t._vc, t._vc[0]))
             if t._data.dtype.kind == "f" and not (non_diff and any(t._data is n for n in non_diff)):
                 t._requires_grad = True
                 t.grad_fn = self
                 t._output_nr = i
-        self._outputs = refs
-        self._out_data = data
+        if self._keeps_outputs or len(outs) > 1:
+            self._out_data = [(t._data, t._vc, t._vc[0]) for t in outs]
         if self._to_save:
-            saved = []
-            for v in self._to_save:
-                entry = _CONSTANT_NONE if v is None else self._pack(v, args, outs, raw_outs)
-                if entry[0] == "output" and data[entry[1]][0] is None:
-                    i = entry[1]
-                    data[i] = (outs[i]._data,) + data[i][1:]
-                saved.append(entry)
-            self._saved = saved
+            self._saved = [self._pack(v, args, outs, raw_outs) for v in self._to_save]
             del self._to_save           # the raw arrays: only the packed entries may hold them
 
-    @classmethod
-    def _reads_outputs(cls):
-        """Whether this Function's backward reads `ctx.outputs`. Then the node keeps every
-        output's array for it; otherwise only the outputs saved with save_for_backward, so that
-        an output nobody needs is freed as soon as its consumers are done (decided once per
-        class, from the names backward's code uses)."""
-        flag = cls.__dict__.get("_backward_reads_outputs")
-        if flag is None:
-            code = getattr(cls.backward, "__code__", None)
-            flag = code is None or "outputs" in code.co_names
-            cls._backward_reads_outputs = flag
-        return flag
+    def __init_subclass__(cls, **kwargs):
+        """Decide once per class whether its backward reads `ctx.outputs`: then every node
+        keeps its outputs' arrays for it; otherwise only the outputs saved with
+        save_for_backward, so that an output nobody needs is freed as soon as its consumers
+        are done (decided from the names backward's code uses)."""
+        super().__init_subclass__(**kwargs)
+        code = getattr(cls.backward, "__code__", None)
+        cls._keeps_outputs = code is None or "outputs" in code.co_names
 
-    @staticmethod
-    def _pack(value, args, outs, raw_outs):
-        """A saved value as (kind, payload, version): an input tensor, an output (by index:
-        the node keeps each output's array, see `_output`), or a constant."""
+    def _pack(self, value, args, outs, raw_outs):
+        """A saved value as (kind, payload, version): an input tensor, an output (by index;
+        the node keeps that output's array), or a constant (a Tensor or a Python value)."""
+        if value is None:
+            return _CONSTANT_NONE
         if isinstance(value, Tensor):
             return ("input", value, value._vc[0])
         for a in args:
-            if type(a) is not Tensor and not isinstance(a, Tensor):
-                continue
-            if value is a._data:
+            if isinstance(a, Tensor) and value is a._data:
                 return ("input", a, a._vc[0])
         for i, t in enumerate(outs):
             if value is t._data or value is raw_outs[i]:
+                if not self._out_data:
+                    self._out_data = [None] * len(outs)
+                self._out_data[i] = (t._data, t._vc, t._vc[0])
                 return ("output", i, None)
-        return ("constant", value, None)
+        if isinstance(value, (int, float, bool)):
+            return ("constant", value, None)
+        if not isinstance(value, self.device.array_type):
+            value = self.xp.asarray(value)       # a NumPy scalar from a 0-d computation
+        return ("constant", _wrap(value, self.device), None)
 
-    def _unpack(self, entry):
+    def _unpack(self, entry, arrays):
         kind, payload, version = entry
         if kind == "input":
             if payload._vc[0] != version:
                 self._check_version(payload, version)
-            return payload
+            return payload._data if arrays else payload
         if kind == "output":
+            if arrays:
+                array, vc, version = self._out_data[payload]
+                if vc[0] != version:
+                    self._check_version(self._output(payload), version)
+                return array
             return self._output(payload)
-        if payload is None or isinstance(payload, (int, float, bool)):
-            return payload
-        if not isinstance(payload, self.device.backend.array_type):
-            payload = self.xp.asarray(payload)       # a NumPy scalar from a 0-d computation
-        return _wrap(payload, self.device)
+        return payload._data if arrays and isinstance(payload, Tensor) else payload
 
     def _output(self, i):
-        """Output i: the live tensor if it still exists, else an equivalent one rebuilt from
-        the array and version counter the node keeps (same place in the graph), so backward
-        and double backward work after the user dropped the original (PyTorch's
-        SavedVariable does the same). The node never holds the tensor itself, which points
-        back at the node; it keeps the array when backward reads ctx.outputs or the output
-        was saved (see `_reads_outputs`)."""
-        array, vc, version = self._out_data[i]
-        t = self._outputs[i]()
-        if array is None:                      # not kept: only the live tensor can serve
-            if t is None:
-                raise RuntimeError(f"{self.name()}: output {i} no longer exists; save it in "
-                                   "forward with ctx.save_for_backward(y) to use it in backward")
-        elif t is None or t._data is not array:
-            t = _wrap(array, self.device, True)
-            t._vc = vc
-            t.grad_fn = self
-            t._output_nr = i
+        """Output i, rebuilt from the array and version counter the node keeps: a tensor in
+        the same place in the graph as the original (which the node never holds: it points
+        back at the node), so backward and double backward work after the user dropped it
+        (PyTorch's SavedVariable does the same)."""
+        kept = self._out_data[i] if self._out_data else None
+        if kept is None:
+            raise RuntimeError(f"{self.name()}: output {i} is not kept for backward; save it in "
+                               "forward with ctx.save_for_backward(y) to use it in backward")
+        array, vc, version = kept
+        t = _wrap(array, self.device, True)
+        t._vc = vc
+        t.grad_fn = self
+        t._output_nr = i
         if vc[0] != version:
             self._check_version(t, version)
         return t

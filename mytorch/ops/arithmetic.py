@@ -17,6 +17,8 @@ from ..tensor import Tensor
 
 class Add(Function):
     """y = a + b;  ∂y/∂a = 1, ∂y/∂b = 1"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, a, b):
         return a + b
@@ -28,6 +30,8 @@ class Add(Function):
 
 class Sub(Function):
     """y = a − b;  ∂y/∂a = 1, ∂y/∂b = −1"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, a, b):
         return a - b
@@ -39,6 +43,8 @@ class Sub(Function):
 
 class Mul(Function):
     """y = a·b;  ∂y/∂a = b, ∂y/∂b = a"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, a, b):
         need_a, need_b = ctx.needs_input_grad
@@ -54,6 +60,8 @@ class Mul(Function):
 
 class Div(Function):
     """y = a/b;  ∂y/∂a = 1/b, ∂y/∂b = −a/b² = −y/b"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, a, b):
         y = a / b
@@ -129,6 +137,8 @@ def _full_like(t, value):
 
 class PowScalar(Function):
     """y = xᶜ for a number c;  ∂y/∂x = c·xᶜ⁻¹ (0 when c = 0)"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x, c):
         ctx.c = c
@@ -145,7 +155,7 @@ class PowScalar(Function):
             return g, None
         if c == 2:
             return g * x * 2, None
-        return g * c * pow(x, c - 1), None
+        return g * c * x ** (c - 1), None
 
 
 class Pow(Function):
@@ -350,6 +360,8 @@ def floor_divide(input, other):
 
 class Remainder(Function):
     """y = a − ⌊a/b⌋·b (sign of the divisor, as Python's %);  ∂y/∂a = 1, ∂y/∂b = −⌊a/b⌋"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(ctx.xp.floor_divide(a, b))
@@ -416,6 +428,8 @@ def _common(name, *operands, floating=False):
 class Atan2(Function):
     """y = atan2(a, b), the angle of the point (b, a) in (−π, π];
     ∂y/∂a = b/(a² + b²), ∂y/∂b = −a/(a² + b²)"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -461,6 +475,8 @@ def logaddexp(input, other):
 
 class Hypot(Function):
     """y = √(a² + b²), without overflow;  ∂y/∂a = a/y, ∂y/∂b = b/y"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, a, b):
         y = ctx.xp.hypot(a, b)
@@ -515,6 +531,8 @@ def xlogy(input, other):
 class Lerp(Function):
     """y = a + w·(b − a), computed as b − (b − a)(1 − w) for |w| ≥ ½ so that w = 1 gives b
     exactly (PyTorch's formula);  ∂y/∂a = 1 − w, ∂y/∂b = w, ∂y/∂w = b − a"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, a, b, w):
         xp = ctx.xp
@@ -546,6 +564,8 @@ def lerp(input, end, weight):
 
 class Addcmul(Function):
     """y = x + v·t₁·t₂;  ∂y/∂x = 1, ∂y/∂t₁ = v·t₂, ∂y/∂t₂ = v·t₁"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x, t1, t2, value=1):
         _, need_1, need_2 = ctx.needs_input_grad
@@ -575,6 +595,8 @@ def addcmul(input, tensor1, tensor2, *, value=1):
 
 class Addcdiv(Function):
     """y = x + v·t₁/t₂;  ∂y/∂x = 1, ∂y/∂t₁ = v/t₂, ∂y/∂t₂ = −v·t₁/t₂²"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x, t1, t2, value=1):
         ctx.value = value

@@ -12,6 +12,8 @@ from ..tensor import Tensor, _wrap
 
 class Cast(Function):
     """y = x converted to another dtype;  the gradient is cast back by the engine"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x, dtype):
         return x.astype(dtype.np)
@@ -35,6 +37,8 @@ class ToDevice(Function):
 
 class Clone(Function):
     """y = a copy of x (keeping its memory layout, as PyTorch's clone);  ∂y/∂x = 1"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         return ctx.xp.array(x, copy=True)
@@ -46,6 +50,8 @@ class Clone(Function):
 
 class Contiguous(Function):
     """y = a row-major copy of x;  ∂y/∂x = 1"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         return ctx.xp.array(x, copy=True, order="C")

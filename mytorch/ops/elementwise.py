@@ -23,6 +23,8 @@ _TWO_INV_SQRT_PI = 2 / math.sqrt(math.pi)
 
 class Neg(Function):
     """y = −x;  ∂y/∂x = −1"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         return ctx.xp.negative(x)
@@ -75,6 +77,8 @@ def sign(input):
 
 class Exp(Function):
     """y = eˣ;  ∂y/∂x = y"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         y = ctx.xp.exp(x)
@@ -93,6 +97,8 @@ def exp(input):
 
 class Log(Function):
     """y = ln x;  ∂y/∂x = 1/x"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -110,6 +116,8 @@ def log(input):
 
 class Log1p(Function):
     """y = ln(1 + x);  ∂y/∂x = 1/(1 + x)"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -127,6 +135,8 @@ def log1p(input):
 
 class Expm1(Function):
     """y = eˣ − 1;  ∂y/∂x = y + 1"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         y = ctx.xp.expm1(x)
@@ -145,6 +155,8 @@ def expm1(input):
 
 class Sqrt(Function):
     """y = √x;  ∂y/∂x = 1/(2y)"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         y = ctx.xp.sqrt(x)
@@ -163,6 +175,8 @@ def sqrt(input):
 
 class Rsqrt(Function):
     """y = 1/√x;  ∂y/∂x = −y³/2"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         y = 1 / ctx.xp.sqrt(x)
@@ -181,6 +195,8 @@ def rsqrt(input):
 
 class Reciprocal(Function):
     """y = 1/x;  ∂y/∂x = −y²"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         y = 1 / x
@@ -238,6 +254,8 @@ def cos(input):
 
 class Tanh(Function):
     """y = tanh x;  ∂y/∂x = 1 − y²"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         y = ctx.xp.tanh(x)
@@ -247,23 +265,7 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
-        return TanhBackward.apply(g, y)
-
-
-class TanhBackward(Function):
-    """The backward of tanh as one op, z = g·(1 − y²) (fewer steps per activation);
-    ∂z/∂g = 1 − y², ∂z/∂y = −2gy"""
-    @staticmethod
-    def forward(ctx, g, y):
-        ctx.save_for_backward(g, y)
         return g * (1 - y * y)
-
-    @staticmethod
-    def backward(ctx, gz):
-        g, y = ctx.saved_tensors
-        need_g, need_y = ctx.needs_input_grad
-        return (TanhBackward.apply(gz, y) if need_g else None), \
-            (gz * g * y * -2 if need_y else None)
 
 
 def tanh(input):
@@ -281,6 +283,8 @@ class Sigmoid(Function):
 
     Computed from e = e^(−|x|) ≤ 1, which never overflows: 1/(1 + e) for x ≥ 0 and e/(1 + e)
     for x < 0, where 1 − σ(|x|) would round to 0 (σ(−20) = 2.1e-9, not 0, in float32)."""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         y = sigmoid_array(ctx.xp, x)
@@ -290,22 +294,7 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
-        return SigmoidBackward.apply(g, y)
-
-
-class SigmoidBackward(Function):
-    """The backward of sigmoid as one op, z = g·y(1 − y);  ∂z/∂g = y(1 − y), ∂z/∂y = g(1 − 2y)"""
-    @staticmethod
-    def forward(ctx, g, y):
-        ctx.save_for_backward(g, y)
         return g * y * (1 - y)
-
-    @staticmethod
-    def backward(ctx, gz):
-        g, y = ctx.saved_tensors
-        need_g, need_y = ctx.needs_input_grad
-        return (SigmoidBackward.apply(gz, y) if need_g else None), \
-            (gz * g * (1 - 2 * y) if need_y else None)
 
 
 def sigmoid(input):
@@ -331,6 +320,8 @@ def erf(input):
 
 class Relu(Function):
     """y = max(x, 0);  ∂y/∂x = 1 where x > 0, else 0 (0 at x = 0, as in PyTorch)"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x > 0)         # a constant mask: relu'' = 0
@@ -477,6 +468,8 @@ def softplus(input, beta=1.0, threshold=20.0):
 
 class Clamp(Function):
     """y = min(max(x, lo), hi);  ∂y/∂x = 1 where lo ≤ x ≤ hi, else 0"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x, lo, hi):
         xp = ctx.xp
@@ -528,6 +521,8 @@ _LN10 = math.log(10.0)
 
 class Tan(Function):
     """y = tan x;  ∂y/∂x = 1 + y²"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         y = ctx.xp.tan(x)
@@ -580,6 +575,8 @@ def acos(input):
 
 class Atan(Function):
     """y = arctan x;  ∂y/∂x = 1/(1 + x²)"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -665,6 +662,8 @@ def acosh(input):
 
 class Atanh(Function):
     """y = artanh x (|x| < 1);  ∂y/∂x = 1/(1 − x²)"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -686,6 +685,8 @@ arcsinh, arccosh, arctanh = asinh, acosh, atanh
 
 class Log2(Function):
     """y = log₂ x;  ∂y/∂x = 1/(x·ln 2)"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -703,6 +704,8 @@ def log2(input):
 
 class Log10(Function):
     """y = log₁₀ x;  ∂y/∂x = 1/(x·ln 10)"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         ctx.save_for_backward(x)
@@ -720,6 +723,8 @@ def log10(input):
 
 class Exp2(Function):
     """y = 2ˣ;  ∂y/∂x = y·ln 2"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         y = ctx.xp.exp2(x)
@@ -875,6 +880,8 @@ def round(input, *, decimals=0):
 
 class Frac(Function):
     """y = x − trunc(x) (keeps the sign of x);  ∂y/∂x = 1"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         return x - ctx.xp.trunc(x)
@@ -906,6 +913,8 @@ class NanToNum(Function):
     """y = x where x is finite; NaN, +∞ and −∞ replaced by `nan`, `posinf`, `neginf` (the
     infinities by the dtype's largest finite values by default);  ∂y/∂x = 1 where x is
     finite, else 0"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x, nan, posinf, neginf):
         xp = ctx.xp
@@ -928,6 +937,8 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None):
 class Hardtanh(Function):
     """y = min(max(x, lo), hi);  ∂y/∂x = 1 where lo < x < hi, else 0 (0 on the edges, as in
     PyTorch, so relu6 = hardtanh(x, 0, 6) has relu's 0 at x = 0)"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x, lo, hi):
         xp = ctx.xp
@@ -954,6 +965,8 @@ def relu6(input):
 
 class Hardsigmoid(Function):
     """y = min(max(x/6 + ½, 0), 1);  ∂y/∂x = 1/6 where −3 < x < 3, else 0"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x):
         xp = ctx.xp

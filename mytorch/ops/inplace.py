@@ -11,8 +11,6 @@ Two cases PyTorch allows are refused with an explanation: in-place on a leaf tha
 grad (PyTorch refuses it too), and recorded in-place on a view, whose base's history PyTorch
 rewrites; here, `clone()` first.
 """
-import weakref
-
 from . import arithmetic, elementwise, indexing
 from .common import require_tensor
 from .. import dtypes
@@ -59,9 +57,10 @@ def _commit(self, out):
         self.grad_fn = fn
         self._output_nr = out._output_nr
         self._requires_grad = True
-        fn._outputs[out._output_nr] = weakref.ref(self)
-        kept = fn._out_data[out._output_nr][0] is not None
-        fn._out_data[out._output_nr] = (self._data if kept else None, self._vc, self._vc[0])
+        if fn._out_data and fn._out_data[out._output_nr] is not None:
+            fn._out_data[out._output_nr] = (self._data, self._vc, self._vc[0])
+        if self._hooks or self._retains_grad:
+            fn._watch(self)
         # the node's references to self's old value become a detached alias: it shares the
         # version counter (so using the old value raises), and no self <-> node cycle forms
         alias = _wrap(self._data, self._device)

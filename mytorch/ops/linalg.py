@@ -17,6 +17,8 @@ from ..autograd.function import Function
 
 class MatMul(Function):
     """C = A·B for A (..., n, k), B (..., k, m)"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
@@ -26,8 +28,8 @@ class MatMul(Function):
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        ga = MatMul.apply(g, b.mT) if need_a else None
-        gb = MatMul.apply(a.mT, g) if need_b else None
+        ga = g @ b.swapaxes(-1, -2) if need_a else None
+        gb = a.swapaxes(-1, -2) @ g if need_b else None
         return ga, gb
 
 
@@ -71,6 +73,8 @@ class Linear(Function):
 
     Written out instead of as matmul(x, W.t()) + b so that W's gradient comes out as a new
     (out, in) array rather than the transpose of one, which .grad would have to copy."""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x, w, b):
         ctx.save_for_backward(x, w)
@@ -81,13 +85,13 @@ class Linear(Function):
     def backward(ctx, g):
         x, w = ctx.saved_tensors
         need_x, need_w, need_b = ctx.needs_input_grad
-        gx = MatMul.apply(g, w) if need_x else None
+        gx = g @ w if need_x else None
         gw = gb = None
         if need_w or need_b:
-            g2 = reshape(g, (-1, g.shape[-1])) if g.ndim != 2 else g
+            g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
             if need_w:
-                x2 = reshape(x, (-1, x.shape[-1])) if x.ndim != 2 else x
-                gw = MatMul.apply(g2.mT, x2)
+                x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
+                gw = g2.swapaxes(0, 1) @ x2
             if need_b:
                 gb = g2.sum(0)
         return gx, gw, gb

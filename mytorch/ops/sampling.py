@@ -8,6 +8,8 @@ from ..random import generator_for
 class Dropout(Function):
     """y = x·m/(1 − p) with m ~ Bernoulli(1 − p);  ∂y/∂x = m/(1 − p) (the same mask).
     The mask has x's shape, or `mask_shape` (broadcast over x: whole channels dropped)."""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x, p, generator, mask_shape=None):
         keep = generator.uniform(mask_shape or x.shape, x.dtype) >= p

@@ -61,6 +61,8 @@ class Reshape(Function):
     """y = x with a new shape (same elements in row-major order);  ∂L/∂x = g reshaped back"""
     is_view = True
 
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x, shape):
         ctx.shape = x.shape
@@ -68,7 +70,7 @@ class Reshape(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return reshape(g, ctx.shape), None
+        return g.reshape(ctx.shape), None
 
 
 def reshape(input, *shape):
@@ -231,15 +233,21 @@ class SumTo(Function):
     @staticmethod
     def forward(ctx, x, shape):
         ctx.shape = x.shape
-        lead = x.ndim - len(shape)
-        axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
-                                          if s == 1 and x.shape[lead + i] != 1)
-        y = ctx.xp.sum(x, axis=axes, keepdims=True) if axes else x
-        return ctx.xp.reshape(y, shape)
+        return sum_to_array(x, shape)
 
     @staticmethod
     def backward(ctx, g):
         return expand(g, ctx.shape), None
+
+
+def sum_to_array(x, shape):
+    """An array summed down to `shape` over the dimensions broadcasting added (the leading
+    ones) or stretched (size 1 in `shape`); the engine undoes broadcasting with it."""
+    lead = x.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
+                                      if s == 1 and x.shape[lead + i] != 1)
+    y = x.sum(axis=axes, keepdims=True) if axes else x
+    return y.reshape(shape)
 
 
 def sum_to(input, shape):
