@@ -150,29 +150,41 @@ class Function:
     def apply(cls, *args, **kwargs):
         """Run the operation on `args` (tensors and plain values) and record it for backward."""
         device = None
+        recording = _state.enabled
         track = False
         arrays = []
+        needs = []
+        # an edge per input: for one that requires grad, (node that made it, its output index,
+        # the tensor itself if it is a leaf, its version, shape, dtype); None for the others.
+        # Non-leaf inputs are not held by the edge, so no tensor <-> node cycle can form.
+        edges = []
         for a in args:
             if isinstance(a, Tensor):
+                data = a._data
                 if device is None:
                     device = a._device
                 elif a._device is not device:
                     _device_mismatch(cls, device, a._device)
-                if a._requires_grad:
+                if a._requires_grad and recording:
                     track = True
-                arrays.append(a._data)
+                    fn = a.grad_fn
+                    edges.append((fn, a._output_nr, a if fn is None else None, a._vc[0],
+                                  data.shape, data.dtype))
+                    needs.append(True)
+                else:
+                    edges.append(None)
+                    needs.append(False)
+                arrays.append(data)
             else:
                 arrays.append(a)
+                edges.append(None)
+                needs.append(False)
         if device is None:
             raise TypeError(f"{cls.__name__}.apply() needs at least one Tensor argument")
         ctx = _new(cls)
         ctx.xp = device.xp
         ctx.device = device
-        if track and _state.enabled:
-            ctx._record_inputs(args)
-        else:
-            track = False
-            ctx.needs_input_grad = _FALSES[len(args)] if len(args) < 16 else (False,) * len(args)
+        ctx.needs_input_grad = tuple(needs)
         try:
             out = cls.forward(ctx, *arrays, **kwargs)
         except ValueError as exc:
@@ -190,74 +202,62 @@ class Function:
             if cls.is_view:
                 _share_version(t, args[0])
             if track and out.dtype.kind == "f" and not ctx._non_diff:
-                ctx._link(args, (t,), (raw,))
+                ctx._edges = edges
+                ctx._inputs = args
+                t._requires_grad = True
+                t.grad_fn = ctx
+                if ctx._keeps_outputs:
+                    ctx._out_data = [(out, t._vc, t._vc[0])]
+                if ctx._to_save:
+                    ctx._pack_saved(args, arrays, (t,), (raw,))
             return t
         outs = tuple(_wrap(y if type(y) is array_type else out_device.xp.asarray(y), out_device)
                      for y in out)
         if cls.is_view:
             _share_version(outs[0], args[0])
         if track:
+            ctx._edges = edges
+            ctx._inputs = args
             ctx._n_outputs = len(outs)
-            ctx._link(args, outs, out)
+            ctx._link(outs)
+            if ctx._to_save:
+                ctx._pack_saved(args, arrays, outs, out)
         return outs
 
-    def _record_inputs(self, args):
-        """The node's edges, one per input: for an input that requires grad, (node that made
-        it, its output index, the tensor itself if it is a leaf, its version, shape, dtype);
-        None for the others. Non-leaf inputs are not held by the edge, so no tensor <-> node
-        cycle can form."""
-        needs = []
-        edges = []
-        for a in args:
-            if isinstance(a, Tensor) and a._requires_grad:
-                fn = a.grad_fn
-                data = a._data
-                needs.append(True)
-                edges.append((fn, a._output_nr, a if fn is None else None, a._vc[0],
-                              data.shape, data.dtype))
-            else:
-                needs.append(False)
-                edges.append(None)
-        self.needs_input_grad = tuple(needs)
-        self._edges = edges
-        self._inputs = args
-
-    def _link(self, args, outs, raw_outs):
-        """Make this node the grad_fn of its differentiable outputs and pack the values saved
-        for backward. The node holds no output tensor (each points back at the node); it keeps
-        an output's array when backward reads `ctx.outputs` (every output then), or the output
-        was saved, so backward can rebuild the tensor (see `_output`)."""
+    def _link(self, outs):
+        """Make this node the grad_fn of its differentiable outputs. The node holds no output
+        tensor (each points back at the node); it keeps their arrays, so backward can rebuild
+        them (see `_output`)."""
         non_diff = self._non_diff
         for i, t in enumerate(outs):
             if t._data.dtype.kind == "f" and not (non_diff and any(t._data is n for n in non_diff)):
                 t._requires_grad = True
                 t.grad_fn = self
                 t._output_nr = i
-        if self._keeps_outputs or len(outs) > 1:
-            self._out_data = [(t._data, t._vc, t._vc[0]) for t in outs]
-        if self._to_save:
-            self._saved = [self._pack(v, args, outs, raw_outs) for v in self._to_save]
-            del self._to_save           # the raw arrays: only the packed entries may hold them
+        self._out_data = [(t._data, t._vc, t._vc[0]) for t in outs]
 
-    def __init_subclass__(cls, **kwargs):
-        """Decide once per class whether its backward reads `ctx.outputs`: then every node
-        keeps its outputs' arrays for it; otherwise only the outputs saved with
-        save_for_backward, so that an output nobody needs is freed as soon as its consumers
-        are done (decided from the names backward's code uses)."""
-        super().__init_subclass__(**kwargs)
-        code = getattr(cls.backward, "__code__", None)
-        cls._keeps_outputs = code is None or "outputs" in code.co_names
+    def _pack_saved(self, args, arrays, outs, raw_outs):
+        """Pack the values forward saved: each as (kind, payload, version), an input tensor,
+        an output (by index; the node keeps that output's array), or a constant (a Tensor or
+        a Python value)."""
+        saved = []
+        for value in self._to_save:
+            if value is None:
+                saved.append(_CONSTANT_NONE)
+                continue
+            if isinstance(value, Tensor):
+                saved.append(("input", value, value._vc[0]))
+                continue
+            for a, data in zip(args, arrays):
+                if value is data and a is not data:
+                    saved.append(("input", a, a._vc[0]))
+                    break
+            else:
+                saved.append(self._pack_other(value, outs, raw_outs))
+        self._saved = saved
+        del self._to_save               # the raw arrays: only the packed entries may hold them
 
-    def _pack(self, value, args, outs, raw_outs):
-        """A saved value as (kind, payload, version): an input tensor, an output (by index;
-        the node keeps that output's array), or a constant (a Tensor or a Python value)."""
-        if value is None:
-            return _CONSTANT_NONE
-        if isinstance(value, Tensor):
-            return ("input", value, value._vc[0])
-        for a in args:
-            if isinstance(a, Tensor) and value is a._data:
-                return ("input", a, a._vc[0])
+    def _pack_other(self, value, outs, raw_outs):
         for i, t in enumerate(outs):
             if value is t._data or value is raw_outs[i]:
                 if not self._out_data:
@@ -269,6 +269,15 @@ class Function:
         if not isinstance(value, self.device.array_type):
             value = self.xp.asarray(value)       # a NumPy scalar from a 0-d computation
         return ("constant", _wrap(value, self.device), None)
+
+    def __init_subclass__(cls, **kwargs):
+        """Decide once per class whether its backward reads `ctx.outputs`: then every node
+        keeps its outputs' arrays for it; otherwise only the outputs saved with
+        save_for_backward, so that an output nobody needs is freed as soon as its consumers
+        are done (decided from the names backward's code uses)."""
+        super().__init_subclass__(**kwargs)
+        code = getattr(cls.backward, "__code__", None)
+        cls._keeps_outputs = code is None or "outputs" in code.co_names
 
     def _unpack(self, entry, arrays):
         kind, payload, version = entry
