@@ -181,8 +181,9 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
                         t = wanted.get((fn, i))
                         if t is not None:
                             captured[id(t)] = _as_tensor(g, _out_device(fn))
-            run = gouts is not None and (needed is None or fn in needed)
-            grads = _call_backward(fn, gouts, arrays) if run else None
+            grads = None
+            if gouts is not None and (needed is None or fn in needed):
+                grads = _call_backward(fn, gouts, arrays)
             _send(fn, grads, gouts, buffers, leaves, deps, ready, arrays)
             # free what backward needed, only in the nodes it ran through: autograd.grad
             # leaves the graph beyond its inputs as it was, for a later backward
@@ -248,17 +249,19 @@ def _call_backward(fn, gouts, arrays):
 def _send(fn, grads, gouts, buffers, leaves, deps, ready, arrays):
     """Route each input gradient, reduced to its input's shape and dtype, to where it goes,
     and count the edge as done: a node whose edges are all done is ready to run."""
+    array_type = fn.device.array_type if arrays else None
     for i, e in enumerate(fn._edges):
         if e is None:
             continue
         parent, nr, leaf, _, shape, dtype = e
         g = grads[i] if grads is not None else None
         if g is not None:
-            g = _checked(fn, g, i, arrays)
+            if type(g) is not array_type:
+                g = _checked(fn, g, i, arrays)
             data = g if arrays else g._data
             if data.shape != shape:
                 g = _reduce_to(g, shape, fn, i, arrays)
-            if data.dtype != dtype:
+            if data.dtype is not dtype and data.dtype != dtype:
                 g = g.astype(dtype) if arrays else g.to(dtype)
             if parent is None:
                 entry = leaves.get(id(leaf))

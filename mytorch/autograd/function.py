@@ -106,7 +106,17 @@ class Function:
         if saved is None:
             self._check_not_freed()
         arrays = self.array_backward and not _state.enabled
-        return tuple([self._unpack(entry, arrays) for entry in saved])
+        out = []
+        for kind, payload, version in saved:
+            if kind == "input":
+                if payload._vc[0] != version:
+                    self._check_version(payload, version)
+                out.append(payload._data if arrays else payload)
+            elif kind == "output":
+                out.append(self._output_array(payload) if arrays else self._output(payload))
+            else:
+                out.append(payload._data if arrays and isinstance(payload, Tensor) else payload)
+        return tuple(out)
 
     @property
     def inputs(self):
@@ -279,20 +289,12 @@ class Function:
         code = getattr(cls.backward, "__code__", None)
         cls._keeps_outputs = code is None or "outputs" in code.co_names
 
-    def _unpack(self, entry, arrays):
-        kind, payload, version = entry
-        if kind == "input":
-            if payload._vc[0] != version:
-                self._check_version(payload, version)
-            return payload._data if arrays else payload
-        if kind == "output":
-            if arrays:
-                array, vc, version = self._out_data[payload]
-                if vc[0] != version:
-                    self._check_version(self._output(payload), version)
-                return array
-            return self._output(payload)
-        return payload._data if arrays and isinstance(payload, Tensor) else payload
+    def _output_array(self, i):
+        """The array of output i, checked against in-place changes since forward."""
+        array, vc, version = self._out_data[i]
+        if vc[0] != version:
+            self._check_version(self._output(i), version)
+        return array
 
     def _output(self, i):
         """Output i, rebuilt from the array and version counter the node keeps: a tensor in
