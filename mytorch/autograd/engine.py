@@ -191,6 +191,7 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
                 fn._saved = None     # frees what backward needed; None marks the node as freed
                 fn._inputs = None
                 fn._out_data = None
+            gouts = grads = None     # let this node's gradients go before the next one runs
 
         counts = {}                          # how many leaves got each gradient array
         for entry in leaves.values():

@@ -121,6 +121,10 @@ class Function:
     @property
     def inputs(self):
         self._check_not_freed()
+        if self._inputs is None:
+            raise RuntimeError(f"{self.name()}: ctx.inputs is kept only for a Function whose "
+                               "backward reads ctx.inputs itself; save the inputs in forward "
+                               "with ctx.save_for_backward(...) instead")
         for a, e in zip(self._inputs, self._edges):
             if e is not None:
                 self._check_version(a, e[3])
@@ -213,7 +217,8 @@ class Function:
                 _share_version(t, args[0])
             if track and out.dtype.kind == "f" and not ctx._non_diff:
                 ctx._edges = edges
-                ctx._inputs = args
+                if ctx._keeps_inputs:
+                    ctx._inputs = args
                 t._requires_grad = True
                 t.grad_fn = ctx
                 if ctx._keeps_outputs:
@@ -227,7 +232,8 @@ class Function:
             _share_version(outs[0], args[0])
         if track:
             ctx._edges = edges
-            ctx._inputs = args
+            if ctx._keeps_inputs:
+                ctx._inputs = args
             ctx._n_outputs = len(outs)
             ctx._link(outs)
             if ctx._to_save:
@@ -281,13 +287,16 @@ class Function:
         return ("constant", _wrap(value, self.device), None)
 
     def __init_subclass__(cls, **kwargs):
-        """Decide once per class whether its backward reads `ctx.outputs`: then every node
-        keeps its outputs' arrays for it; otherwise only the outputs saved with
-        save_for_backward, so that an output nobody needs is freed as soon as its consumers
-        are done (decided from the names backward's code uses)."""
+        """Decide once per class, from the names its backward's code uses, what a node keeps
+        besides the values saved with save_for_backward: its outputs' arrays if backward reads
+        `ctx.outputs`, its input tensors if it reads `ctx.inputs` (or hands ctx to
+        backward_by_autograd). Otherwise an input or output nobody saved is freed as soon as
+        nothing else uses it, not when backward has run."""
         super().__init_subclass__(**kwargs)
         code = getattr(cls.backward, "__code__", None)
-        cls._keeps_outputs = code is None or "outputs" in code.co_names
+        names = code.co_names if code is not None else ("outputs", "inputs")
+        cls._keeps_outputs = "outputs" in names
+        cls._keeps_inputs = "inputs" in names or "backward_by_autograd" in names
 
     def _output_array(self, i):
         """The array of output i, checked against in-place changes since forward."""

@@ -65,7 +65,8 @@ def _commit(self, out):
         # version counter (so using the old value raises), and no self <-> node cycle forms
         alias = _wrap(self._data, self._device)
         alias._vc = self._vc
-        fn._inputs = tuple(alias if a is self else a for a in fn._inputs)
+        if fn._inputs is not None:
+            fn._inputs = tuple(alias if a is self else a for a in fn._inputs)
         fn._saved = [_rebind_saved(entry, self, alias) for entry in fn._saved]
     return self
 
