@@ -362,6 +362,84 @@ def test_nodes_hold_outputs_weakly():
     assert node is not None
 
 
+def test_nodes_do_not_keep_inputs_they_did_not_save():
+    x = mt.randn(3, requires_grad=True)
+    v = x + 1                              # tanh saves its output, add saves nothing
+    y = v.tanh()
+    ref = weakref.ref(v)
+    del v
+    assert ref() is None                   # freed in forward, not after backward
+    y.sum().backward()
+    np.testing.assert_allclose(_np(x.grad), 1 - np.tanh(_np(x) + 1) ** 2, rtol=1e-6)
+
+
+def test_ctx_inputs_needs_backward_to_read_them():
+    class Helper(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return _read_inputs(ctx)[0] * 0 + g * 2      # ctx.inputs behind a helper
+
+    x = mt.randn(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="ctx.inputs is kept only for a Function whose "
+                                           "backward reads ctx.inputs"):
+        Helper.apply(x).sum().backward()
+
+
+def _read_inputs(ctx):
+    return ctx.inputs
+
+
+class Square(Function):
+    """y = x², with a backward in operators only, so the engine may run it on arrays."""
+    array_backward = True
+    seen = []
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        Square.seen.append((type(g), type(x)))
+        return g * x * 2
+
+
+def test_array_backward_gets_arrays_without_create_graph(device):
+    x = _t([1.0, -2.0], device)
+    Square.seen.clear()
+    Square.apply(x).sum().backward()
+    np.testing.assert_allclose(_np(x.grad), [2.0, -4.0])
+    array_type = x.device.array_type
+    assert Square.seen == [(array_type, array_type)]
+
+
+def test_array_backward_gets_tensors_with_create_graph(device):
+    x = _t([1.0, -2.0], device)
+    Square.seen.clear()
+    g, = mt.autograd.grad(Square.apply(x).sum(), x, create_graph=True)
+    assert Square.seen == [(mt.Tensor, mt.Tensor)]
+    g.sum().backward()                     # d²(x²)/dx² = 2
+    np.testing.assert_allclose(_np(x.grad), [2.0, 2.0])
+    assert gradcheck(Square.apply, (x,)) and gradgradcheck(Square.apply, (x,))
+
+
+def test_array_backward_returning_a_number_is_refused(device):
+    class Bad(Square):
+        @staticmethod
+        def backward(ctx, g):
+            return 1.0
+
+    with pytest.raises(TypeError, match="returned a gradient of type float at index 0; "
+                                        "expected a Tensor or None"):
+        Bad.apply(_t([1.0], device)).sum().backward()
+
+
 # ---- version counters and in-place ops ----------------------------------------------------------
 
 def test_inplace_on_saved_output_raises(device):
