@@ -22,6 +22,12 @@ and some input requires grad, links them into the graph. Because `backward` is w
 Tensor ops, running it with grad mode on records a graph of the gradient, so gradients of
 gradients (`create_graph=True`) come for free.
 
+Without create_graph no graph of the gradient is wanted, and the engine carries gradients as
+backend arrays. A subclass whose backward is plain arithmetic, like Exp's `gy * y`, which
+means the same for arrays as for Tensors, sets `array_backward = True`: it then gets arrays
+(gradients and saved values) and returns arrays, and nothing is wrapped. Any other backward
+gets Tensors, as above.
+
 What `ctx` offers:
     ctx.xp                  the array namespace of the inputs' device (numpy or cupy)
     ctx.device              that device
@@ -31,9 +37,12 @@ What `ctx` offers:
                             gets it with its graph (for higher-order gradients) and a check
                             that it was not changed in place since; other arrays (masks,
                             intermediates) are saved as constants.
-    ctx.saved_tensors       those values as Tensors, in order
-    ctx.inputs, ctx.outputs the input and output Tensors (version-checked on access; a node
-                            keeps its outputs' arrays, not the tensors, so no cycle forms)
+    ctx.saved_tensors       those values as Tensors, in order (arrays in the backward of an
+                            array_backward Function run without create_graph)
+    ctx.inputs, ctx.outputs the input and output Tensors (version-checked on access). A node
+                            keeps them only if its backward reads ctx.inputs / ctx.outputs
+                            (decided once per class, see __init_subclass__), and then the
+                            outputs' arrays, not the tensors, so no cycle forms
     ctx.mark_non_differentiable(*arrays)   outputs that never carry a gradient (indices)
     ctx.set_materialize_grads(False)       let backward see None instead of zeros for
                             outputs that received no gradient
