@@ -69,7 +69,7 @@ def _check_targets(target, ignore_index, n_classes):
 
 def linear(input, weight, bias=None):
     """y = x·Wᵀ + b.   x: (*, in), W: (out, in), b: (out,) -> y: (*, out)"""
-    if input.ndim == 0 or input.shape[-1] != weight.shape[-1]:
+    if input.ndim == 0 or input._data.shape[-1] != weight._data.shape[-1]:
         raise RuntimeError(f"linear(): input of shape {_shape(input)} and weight of shape "
                            f"{_shape(weight)}: the last dimension of input must be "
                            f"{weight.shape[-1]}")

@@ -92,16 +92,21 @@ def _inplace(self, op, *args, **kwargs):
     return self
 
 
-def _fast(self, other, ufunc, name):
-    """self ⊙= other straight into the array, when nothing needs recording."""
+def _fast(self, other, ufunc, name, alpha=1):
+    """self ⊙= alpha·other straight into the array, when nothing needs recording."""
     a = other._data if isinstance(other, Tensor) else other
     if isinstance(other, Tensor):
         if other._device is not self._device:
             raise RuntimeError(f"expected all tensors to be on the same device, found "
                                f"{self._device} and {other._device} (in {name})")
-        _check_cast(self, dtypes.result_type(self, other))
+        if a.dtype != self._data.dtype:
+            _check_cast(self, dtypes.result_type(self, other))
     elif self._data.dtype.kind != "f" and isinstance(other, float):
         _check_cast(self, dtypes.get_default_dtype())
+    if alpha != 1:
+        if isinstance(alpha, float) and self._data.dtype.kind != "f":
+            _check_cast(self, dtypes.get_default_dtype())
+        a = a * alpha
     try:
         getattr(self._device.xp, ufunc)(self._data, a, out=self._data, casting="unsafe")
     except ValueError:
@@ -112,19 +117,15 @@ def _fast(self, other, ufunc, name):
 
 
 def add_(self, other, *, alpha=1):
-    if alpha != 1:
-        other = other * alpha
     if not _recording(self, other) and self._data.dtype.kind != "b":
-        return _fast(self, other, "add", "add_")
-    return _inplace(self, arithmetic.add, other)
+        return _fast(self, other, "add", "add_", alpha)
+    return _inplace(self, arithmetic.add, other if alpha == 1 else other * alpha)
 
 
 def sub_(self, other, *, alpha=1):
-    if alpha != 1:
-        other = other * alpha
     if not _recording(self, other) and self._data.dtype.kind != "b":
-        return _fast(self, other, "subtract", "sub_")
-    return _inplace(self, arithmetic.sub, other)
+        return _fast(self, other, "subtract", "sub_", alpha)
+    return _inplace(self, arithmetic.sub, other if alpha == 1 else other * alpha)
 
 
 def mul_(self, other):

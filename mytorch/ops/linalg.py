@@ -101,17 +101,19 @@ def linear(input, weight, bias=None):
     """y = x·Wᵀ + b.   x: (*, in), W: (out, in), b: (out,) or None -> y: (*, out)"""
     require_tensor(input, "linear")
     require_tensor(weight, "linear", "weight")
-    if weight.ndim != 2 or input.ndim == 0 or input.shape[-1] != weight.shape[1]:
-        raise RuntimeError(f"linear(): input of shape {tuple(input.shape)} and weight of shape "
-                           f"{tuple(weight.shape)}: weight must be (out_features, in_features) "
+    x_shape, w_shape = input._data.shape, weight._data.shape
+    if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1]:
+        raise RuntimeError(f"linear(): input of shape {x_shape} and weight of shape "
+                           f"{w_shape}: weight must be (out_features, in_features) "
                            f"and the last dimension of input must be in_features")
-    if bias is not None and tuple(bias.shape) != (weight.shape[0],):
-        raise RuntimeError(f"linear(): bias of shape {tuple(bias.shape)} does not match "
-                           f"out_features={weight.shape[0]}")
+    if bias is not None and bias._data.shape != (w_shape[0],):
+        raise RuntimeError(f"linear(): bias of shape {bias._data.shape} does not match "
+                           f"out_features={w_shape[0]}")
     x, w = promote(input, weight, "linear")
     if bias is not None:
         w, bias = promote(w, bias, "linear")
-        x = x.to(w.dtype)
+        if x._data.dtype != w._data.dtype:
+            x = x.to(w.dtype)
     return Linear.apply(x, w, bias)
 
 

@@ -18,6 +18,7 @@ from .indexing import gather
 from .shape import expand, flip, reshape, squeeze
 from .. import dtypes, return_types
 from ..autograd.function import Function
+from ..tensor import Tensor
 
 
 
@@ -301,10 +302,8 @@ class Softmax(Function):
     """yᵢ = e^(xᵢ−m) / Σⱼ e^(xⱼ−m);  ∂L/∂x = y ⊙ (g − Σ g ⊙ y)"""
     @staticmethod
     def forward(ctx, x, dim):
-        xp = ctx.xp
         ctx.dim = dim
-        e = xp.exp(x - xp.amax(x, axis=dim, keepdims=True)) if x.size else x
-        y = e / xp.sum(e, axis=dim, keepdims=True)
+        y = softmax_array(ctx.xp, x, dim)
         ctx.save_for_backward(y)
         return y
 
@@ -312,6 +311,12 @@ class Softmax(Function):
     def backward(ctx, g):
         y, = ctx.saved_tensors
         return y * (g - sum(g * y, ctx.dim, keepdim=True)), None
+
+
+def softmax_array(xp, x, dim):
+    """Softmax on an array (fused kernels call it too)."""
+    e = xp.exp(x - xp.amax(x, axis=dim, keepdims=True)) if x.size else x
+    return e / xp.sum(e, axis=dim, keepdims=True)
 
 
 class SafeSoftmax(Softmax):
@@ -375,8 +380,10 @@ class CrossEntropy(Function):
         ∂ℓₙ/∂xₙ = softmax(xₙ) − onehot(yₙ)
 
     (the combination nll_loss(log_softmax(x)) would scatter its gradient into a (N, C) array of
-    zeros first). The backward recomputes the softmax with the differentiable op, so second
-    derivatives work."""
+    zeros first). The backward recomputes the softmax: on the arrays without create_graph,
+    with the differentiable op with it, so second derivatives work."""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x, target, ignore_index, reduction):
         xp = ctx.xp
@@ -405,12 +412,13 @@ class CrossEntropy(Function):
     def backward(ctx, g):
         x, onehot, weights, count = ctx.saved_tensors
         if ctx.reduction == "none":
-            scale = reshape(g * weights, (-1, 1))
+            scale = (g * weights).reshape(-1, 1)
         else:
             scale = g * weights.reshape(-1, 1)
             if ctx.reduction == "mean":
                 scale = scale / count
-        return (softmax(x, 1) - onehot) * scale, None, None, None
+        p = softmax(x, 1) if isinstance(x, Tensor) else softmax_array(ctx.xp, x, 1)
+        return (p - onehot) * scale, None, None, None
 
 
 def cross_entropy(input, target, ignore_index=-100, reduction="mean"):
