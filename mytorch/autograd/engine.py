@@ -229,7 +229,7 @@ def _as_tensor(g, device):
 
 
 def _call_backward(fn, gouts, arrays):
-    if len(gouts) > 1 and fn._materialize:
+    if fn._n_outputs > 1 and fn._materialize:
         for i, g in enumerate(gouts):
             if g is None and fn._out_data[i][0].dtype.kind == "f":
                 zeros = fn.xp.zeros_like(fn._out_data[i][0])
@@ -278,10 +278,13 @@ def _send(fn, grads, gouts, buffers, leaves, deps, ready, arrays):
                 buf = buffers.get(parent)
                 if buf is None:
                     buf = buffers[parent] = [None] * parent._n_outputs
-                buf[nr] = g if buf[nr] is None else buf[nr] + g
+                    buf[nr] = g
+                else:
+                    buf[nr] = g if buf[nr] is None else buf[nr] + g
         if parent is not None:
-            deps[parent] -= 1
-            if deps[parent] == 0:
+            left = deps[parent] - 1
+            deps[parent] = left
+            if not left:
                 ready.append(parent)
 
 

@@ -244,8 +244,9 @@ class Module:
         # only called when normal lookup fails: look in the registries
         d = self.__dict__
         for registry in ("_parameters", "_buffers", "_modules"):
-            if registry in d and name in d[registry]:
-                return d[registry][name]
+            found = d.get(registry)
+            if found is not None and name in found:
+                return found[name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __setattr__(self, name, value):
