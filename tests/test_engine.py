@@ -62,6 +62,14 @@ def test_broadcast_gradient_is_reduced_to_input_shape(device):
     np.testing.assert_allclose(_np(b.grad), [3.0, 3.0, 3.0])
 
 
+def test_broadcast_gradient_of_a_0d_tensor_is_a_0d_array(device):
+    x = _t(2.0, device)
+    for _ in range(2):                     # the second backward accumulates in place
+        (x * _t([1.0, 2.0, 3.0], device, requires_grad=False)).sum().backward()
+    assert x.grad.shape == () and type(x.grad._data) is x.device.array_type
+    assert x.grad.item() == 12.0
+
+
 def test_long_chain_has_no_recursion_limit():
     x = mt.tensor([1.0, 2.0], requires_grad=True)
     y = x

@@ -309,7 +309,10 @@ def _reduce_to(g, shape, fn, i, arrays):
     if lead < 0 or any(s != 1 and s != gs for s, gs in zip(shape, gshape[lead:])):
         raise RuntimeError(f"Function {fn.name()} returned an invalid gradient at index {i} - got "
                            f"{list(gshape)} but expected shape compatible with {list(shape)}")
-    return sum_to_array(g, shape) if arrays else sum_to(g, shape)
+    if not arrays:
+        return sum_to(g, shape)
+    g = sum_to_array(g, shape)
+    return g if type(g) is fn.device.array_type else fn.xp.asarray(g)   # NumPy's 0-d scalar
 
 
 # Where a leaf's gradient came from, which decides whether .grad may keep its array (it is

@@ -244,10 +244,12 @@ def sum_to_array(x, shape):
     """An array summed down to `shape` over the dimensions broadcasting added (the leading
     ones) or stretched (size 1 in `shape`); the engine undoes broadcasting with it."""
     lead = x.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape)
-                                      if s == 1 and x.shape[lead + i] != 1)
-    y = x.sum(axis=axes, keepdims=True) if axes else x
-    return y.reshape(shape)
+    if lead:
+        x = x.sum(axis=tuple(range(lead)))
+    stretched = tuple(i for i, s in enumerate(shape) if s == 1 and x.shape[i] != 1)
+    if stretched:
+        x = x.sum(axis=stretched, keepdims=True)
+    return x            # a new array when anything was summed (no reshaped view of one)
 
 
 def sum_to(input, shape):
