@@ -13,6 +13,10 @@ On the way it undoes broadcasting (a gradient of a broadcast shape is summed dow
 shape: the one place this happens), casts gradients to their input's dtype, runs tensor hooks,
 fills `.grad` of leaves and of tensors that called `retain_grad()`, and frees each node's saved
 values unless `retain_graph=True`.
+
+Without create_graph the gradients travel as backend arrays, not Tensors: nobody will
+differentiate them, and wrapping each would cost more than a small op's arithmetic. Nodes whose
+Function sets `array_backward` compute on them directly; the others get them wrapped.
 """
 from ..tensor import Tensor, _wrap
 from .grad_mode import _state
