@@ -48,7 +48,8 @@ def main(argv=None):
         print(_row(result), flush=True)
         for note in result.get("notes", ()):
             print(f"{'':<12} {note}", flush=True)
-    print("(medians and minima over the repeats; ratio = mytorch median / NumPy median)")
+    print("(medians and minima over the repeats; ratio = the median over the repeats of "
+          "mytorch / NumPy, timed back to back; overhead: of the medians)")
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"quick": args.quick, "numpy": np.__version__,

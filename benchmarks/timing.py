@@ -13,7 +13,8 @@ def measure(fns, repeats, number=1, warmup=3):
 
     Every repeat calls each function `number` times in a row and records the mean seconds per
     call; the functions take turns within each repeat, so a slow patch of the machine hurts all
-    of them alike. Returns name -> {"median": s, "min": s, "repeats": n} (seconds per call).
+    of them alike. Returns name -> {"median": s, "min": s, "repeats": n, "samples": [s, ...]}
+    (seconds per call).
     """
     for fn in fns.values():
         for _ in range(warmup):
@@ -26,7 +27,8 @@ def measure(fns, repeats, number=1, warmup=3):
             for _ in range(number):
                 fn()
             samples[name].append((clock() - start) / number)
-    return {name: {"median": statistics.median(s), "min": min(s), "repeats": len(s)}
+    return {name: {"median": statistics.median(s), "min": min(s), "repeats": len(s),
+                   "samples": s}
             for name, s in samples.items()}
 
 
@@ -39,12 +41,15 @@ def calibrate(fn, target_s=0.02):
 
 
 def ratio_workload(name, what, mytorch_fn, numpy_fn, target_ratio, quick, repeats):
-    """Time one mytorch step against its NumPy twin and report milliseconds and the ratio of
-    medians against `target_ratio` (the shape of every large-array workload)."""
+    """Time one mytorch step against its NumPy twin and report milliseconds and their ratio
+    against `target_ratio` (the shape of every large-array workload)."""
     fns = {"mytorch": mytorch_fn, "numpy": numpy_fn}
     times = measure(fns, repeats=3 if quick else repeats, number=1, warmup=1 if quick else 3)
-    ms = {side: {k: v * 1e3 for k, v in t.items() if k != "repeats"} for side, t in times.items()}
-    ratio = ms["mytorch"]["median"] / ms["numpy"]["median"]
+    ms = {side: {k: t[k] * 1e3 for k in ("median", "min")} for side, t in times.items()}
+    # each repeat times the two sides back to back, so the ratio within a repeat is what a
+    # slow patch of a shared machine disturbs least: the figure is the median of those
+    ratio = statistics.median(m / n for m, n in zip(times["mytorch"]["samples"],
+                                                   times["numpy"]["samples"]))
     return {
         "name": name,
         "what": what,

@@ -42,3 +42,24 @@ def test_cli_quick_writes_json(tmp_path, capsys):
 def test_cli_rejects_unknown_workload():
     with pytest.raises(SystemExit):
         main(["nonsense"])
+
+
+def test_ratio_is_the_median_of_back_to_back_ratios(monkeypatch):
+    """Each repeat times the two sides back to back, and the ratio is the median of the
+    three ratios (1.1, 1.1, 0.73), not the ratio of the medians (2.2 / 3.0): a slow patch of
+    the machine (repeat 2, both sides 3× slower) moves the medians, not the ratios."""
+    from benchmarks import timing
+    durations = iter([0.0] * 6 +                # three warm-up calls a side, not timed
+                     [1.1, 1.0, 3.3, 3.0, 2.2, 3.0])
+    now = [0.0]
+
+    def clock():
+        return now[0]
+
+    def step():
+        now[0] += next(durations)
+
+    monkeypatch.setattr(timing.time, "perf_counter", clock)
+    r = timing.ratio_workload("fake", "fake", step, step, 1.10, quick=False, repeats=3)
+    assert math.isclose(r["ratio"], 1.1)
+    assert math.isclose(r["mytorch"]["median"], 2200.0) and math.isclose(r["numpy"]["min"], 1000.0)
