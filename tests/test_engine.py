@@ -816,3 +816,12 @@ def test_grad_leaves_the_graph_below_its_inputs_intact():
     y.sum().backward()
     assert mt.allclose(x.grad, x.detach().exp())
 
+
+
+def test_split_pieces_are_views_and_unused_pieces_get_zero_gradient(device):
+    x = _t([[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]], device)
+    a, b, c = x.split(2, dim=1)
+    assert a.grad_fn.name() == "SplitBackward0" and a.grad_fn is c.grad_fn
+    assert all(p._vc is x._vc and p._base is x for p in (a, b, c))
+    (a * 2 + c).sum().backward()                  # b unused: its slice of the gradient is 0
+    np.testing.assert_allclose(_np(x.grad), [[2.0, 2.0, 0.0, 0.0, 1.0, 1.0]])

@@ -64,7 +64,7 @@ _CONSTANT_NONE = ("constant", None, None)
 class Function:
     """Base class of every differentiable operation; an instance is one node of the graph."""
 
-    is_view = False         # True: output 0 shares memory (and version counter) with input 0
+    is_view = False         # True: the outputs share memory (and version counter) with input 0
     # True: backward computes the same on backend arrays as on Tensors (it uses only operators
     # and methods both have: + - * / **, @, .reshape, .sum(axis), .mT ...). Without
     # create_graph the engine then hands it arrays (gradients and saved values) and skips
@@ -238,7 +238,8 @@ class Function:
         outs = tuple(_wrap(y if type(y) is array_type else out_device.xp.asarray(y), out_device)
                      for y in out)
         if cls.is_view:
-            _share_version(outs[0], args[0])
+            for t in outs:
+                _share_version(t, args[0])
         if track:
             ctx._edges = edges
             if ctx._keeps_inputs:

@@ -403,11 +403,27 @@ def split(input, split_size_or_sections, dim=0):
         if sum(sizes) != n:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input "
                                f"tensor's size at dimension {d}), but got split_sizes={sizes}")
-    out, start = [], 0
-    for s in sizes:
-        out.append(narrow(input, d, start, s))
-        start += s
-    return tuple(out)
+    return Split.apply(input, d, tuple(sizes))
+
+
+class Split(Function):
+    """y₁, …, yₖ = consecutive slices of x along dim, of the given sizes (views);
+    ∂L/∂x = the pieces' gradients concatenated along dim (zeros for a piece that got none),
+    one pass, where a slice's own backward would write each into a zero array of x's shape"""
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, dim, sizes):
+        ctx.dim = dim
+        out, start = [], 0
+        for s in sizes:
+            out.append(x[(slice(None),) * dim + (slice(start, start + s),)])
+            start += s
+        return tuple(out)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return cat(grads, ctx.dim), None, None
 
 
 def chunk(input, chunks, dim=0):
