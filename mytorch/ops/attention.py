@@ -47,7 +47,12 @@ class Attention(Function):
         ctx.scale = scale
         s = (q * scale) @ k.swapaxes(-1, -2)
         if mask is not None:
-            s = xp.where(mask, s, -math.inf) if mask.dtype == bool else s + mask
+            if mask.dtype == bool:            # as 0 / −inf to add: a pass over the small mask,
+                mask = xp.where(mask, 0.0, -math.inf).astype(s.dtype)   # not a where over s
+            try:
+                s += mask                     # in place: the scores are a new array
+            except ValueError:                # the mask broadcasts to a larger shape than s
+                s = s + mask
         p = safe_softmax_array(xp, s, -1)
         ctx.save_for_backward(q, k, v, p)
         ctx.set_materialize_grads(False)
