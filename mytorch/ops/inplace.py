@@ -176,19 +176,51 @@ def sqrt_(self):
     return _inplace(self, elementwise.sqrt)
 
 
+def _same_float_arrays(self, *others):
+    """The arrays of `others` when nothing is recorded and they are tensors of self's floating
+    dtype and device (an optimizer's update), so the compound in-place ops below can compute
+    on them in one temporary; None otherwise (the general path: tensor ops, then add_)."""
+    if _recording(self, *others) or self._data.dtype.kind != "f":
+        return None
+    arrays = []
+    for o in others:
+        if not isinstance(o, Tensor) or o._device is not self._device or \
+                o._data.dtype != self._data.dtype:
+            return None
+        arrays.append(o._data)
+    return arrays
+
+
 def addcmul_(self, tensor1, tensor2, *, value=1):
     """self += value·tensor1·tensor2"""
-    return add_(self, tensor1 * tensor2 * value if value != 1 else tensor1 * tensor2)
+    arrays = _same_float_arrays(self, tensor1, tensor2)
+    if arrays is None:
+        return add_(self, tensor1 * tensor2 * value if value != 1 else tensor1 * tensor2)
+    product = arrays[0] * arrays[1]          # a temporary of our own: scaled in place
+    if value != 1:
+        product *= value
+    return _fast(self, product, "add", "addcmul_")
 
 
 def addcdiv_(self, tensor1, tensor2, *, value=1):
     """self += value·tensor1/tensor2"""
-    return add_(self, tensor1 / tensor2 * value if value != 1 else tensor1 / tensor2)
+    arrays = _same_float_arrays(self, tensor1, tensor2)
+    if arrays is None:
+        return add_(self, tensor1 / tensor2 * value if value != 1 else tensor1 / tensor2)
+    quotient = arrays[0] / arrays[1]
+    if value != 1:
+        quotient *= value
+    return _fast(self, quotient, "add", "addcdiv_")
 
 
 def lerp_(self, end, weight):
     """self += weight·(end − self)"""
-    return add_(self, (end - self) * weight)
+    arrays = _same_float_arrays(self, end)
+    if arrays is None or not isinstance(weight, (int, float)):
+        return add_(self, (end - self) * weight)
+    step = arrays[0] - self._data
+    step *= weight
+    return _fast(self, step, "add", "lerp_")
 
 
 def fill_(self, value):
