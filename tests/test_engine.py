@@ -401,6 +401,26 @@ def _read_inputs(ctx):
     return ctx.inputs
 
 
+def test_ctx_outputs_needs_backward_to_read_them():
+    class Helper(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return _read_outputs(ctx)[0] * 0 + g * 2     # ctx.outputs behind a helper
+
+    x = mt.randn(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match="output 0 is not kept for backward; save it in "
+                                           "forward with ctx.save_for_backward"):
+        Helper.apply(x).sum().backward()
+
+
+def _read_outputs(ctx):
+    return ctx.outputs
+
+
 class Square(Function):
     """y = x², with a backward in operators only, so the engine may run it on arrays."""
     array_backward = True

@@ -57,7 +57,6 @@ from .grad_mode import _state
 
 _new = object.__new__
 
-_FALSES = tuple((False,) * n for n in range(16))
 _CONSTANT_NONE = ("constant", None, None)
 
 
@@ -215,6 +214,10 @@ class Function:
                 _shape_mismatch(cls, args, exc)
             raise
 
+        if track:
+            ctx._edges = edges
+            if ctx._keeps_inputs:
+                ctx._inputs = args
         out_device = ctx.output_device or device
         array_type = out_device.array_type
         if type(out) is not tuple:
@@ -225,9 +228,6 @@ class Function:
             if cls.is_view:
                 _share_version(t, args[0])
             if track and out.dtype.kind == "f" and not ctx._non_diff:
-                ctx._edges = edges
-                if ctx._keeps_inputs:
-                    ctx._inputs = args
                 t._requires_grad = True
                 t.grad_fn = ctx
                 if ctx._keeps_outputs:
@@ -241,9 +241,6 @@ class Function:
             for t in outs:
                 _share_version(t, args[0])
         if track:
-            ctx._edges = edges
-            if ctx._keeps_inputs:
-                ctx._inputs = args
             ctx._n_outputs = len(outs)
             ctx._link(outs)
             if ctx._to_save:
