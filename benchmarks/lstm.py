@@ -16,7 +16,7 @@ import mytorch as mt
 from mytorch import nn
 from mytorch.nn import functional as F
 
-from .timing import ratio_workload, same_loss, same_parameters
+from .timing import adam_state, adam_step, ratio_workload, same_loss, same_parameters
 
 T, N, I, H, OUT = 32, 32, 32, 128, 1
 LR = 1e-3
@@ -74,12 +74,6 @@ def _sigmoid(x):
     return np.where(x >= 0, 1, e) / (1 + e)
 
 
-def numpy_setup(params):
-    """Adam's state: step count, first and second moments."""
-    return {"t": 0, "m": [np.zeros_like(p) for p in params],
-            "v": [np.zeros_like(p) for p in params]}
-
-
 def numpy_step(x, y, params, state):
     """One step, updating `params` and `state` in place; returns the loss (before the update)."""
     w_ih, w_hh, b_ih, b_hh, w_y, b_y = params
@@ -123,16 +117,7 @@ def numpy_step(x, y, params, state):
     gw_ih = flat.T @ x.reshape(-1, I)
     gb = flat.sum(axis=0)
 
-    state["t"] += 1
-    t = state["t"]
-    b1, b2 = BETAS
-    for p, g, m, v in zip(params, (gw_ih, gw_hh, gb, gb, gw_y, gb_y), state["m"], state["v"]):
-        m *= b1
-        m += (1 - b1) * g
-        v *= b2
-        v += (1 - b2) * g * g
-        denom = np.sqrt(v / (1 - b2 ** t)) + EPS
-        p -= (LR / (1 - b1 ** t)) * m / denom
+    adam_step(params, (gw_ih, gw_hh, gb, gb, gw_y, gb_y), state, LR, BETAS, EPS)
     return loss
 
 
@@ -141,7 +126,7 @@ def numpy_step(x, y, params, state):
 def check(seed=0):
     x, y, params = make_inputs(seed)
     model, optimizer, xt, yt = mytorch_setup(x, y, params)
-    state = numpy_setup(params)
+    state = adam_state(params)
     for _ in range(2):                                  # two steps: Adam's state is used
         loss = mytorch_step(model, optimizer, xt, yt)
         ref = numpy_step(x, y, params, state)
@@ -154,7 +139,7 @@ def run(quick=False):
     check()
     x, y, params = make_inputs()
     st = mytorch_setup(x, y, params)
-    state = numpy_setup(params)
+    state = adam_state(params)
     return ratio_workload("lstm", f"LSTM {I}→{H}, {T} steps, batch {N}, linear head, MSE, Adam",
                           lambda: mytorch_step(*st), lambda: numpy_step(x, y, params, state),
                           TARGET_RATIO, quick, repeats=31)

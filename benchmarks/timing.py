@@ -77,3 +77,25 @@ def same_parameters(name, model, params, rtol, atol):
         np.testing.assert_allclose(p.detach().numpy(), r, rtol=rtol, atol=atol,
                                    err_msg=f"{name}: updated {pname}")
 
+
+def adam_state(params):
+    """The NumPy side's Adam state: step count, first and second moments."""
+    return {"t": 0, "m": [np.zeros_like(p) for p in params],
+            "v": [np.zeros_like(p) for p in params]}
+
+
+def adam_step(params, grads, state, lr, betas, eps, weight_decay=0.0):
+    """One AdamW update by hand, in place (Adam when weight_decay is 0), as torch.optim's:
+    θ ← θ(1 − γλ);  m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;
+    θ ← θ − γ/(1 − β₁ᵗ) · m / (√(v/(1 − β₂ᵗ)) + ε)"""
+    state["t"] += 1
+    t = state["t"]
+    b1, b2 = betas
+    for p, g, m, v in zip(params, grads, state["m"], state["v"]):
+        if weight_decay:
+            p *= 1 - lr * weight_decay
+        m *= b1
+        m += (1 - b1) * g
+        v *= b2
+        v += (1 - b2) * g * g
+        p -= (lr / (1 - b1 ** t)) * m / (np.sqrt(v / (1 - b2 ** t)) + eps)

@@ -20,7 +20,7 @@ from mytorch import nn
 from mytorch.backend.erf import erf
 from mytorch.nn import functional as F
 
-from .timing import ratio_workload, same_loss, same_parameters
+from .timing import adam_state, adam_step, ratio_workload, same_loss, same_parameters
 
 V, D, H, LAYERS, T, B = 256, 128, 4, 2, 64, 16
 LR, BETAS, EPS, WD, LN_EPS = 1e-3, (0.9, 0.999), 1e-8, 1e-2, 1e-5
@@ -122,11 +122,6 @@ def _linear_back(g, x, w):
     return g @ w, g2.T @ x.reshape(-1, x.shape[-1]), g2.sum(0)
 
 
-def numpy_setup(params):
-    return {"t": 0, "m": [np.zeros_like(p) for p in params],
-            "v": [np.zeros_like(p) for p in params]}
-
-
 def numpy_step(idx, targets, params, state):
     """One step, updating `params` and `state` in place; returns the loss (before the update)."""
     tok, pos = params[0], params[1]
@@ -197,16 +192,7 @@ def numpy_step(idx, targets, params, state):
     g_pos = gx.sum(0)
     grads = [g_tok, g_pos] + [g for gb in grads_blocks for g in gb] + [g_lnf_w, g_lnf_b, g_head]
 
-    state["t"] += 1
-    t = state["t"]
-    b1, b2 = BETAS
-    for p, g, m, v in zip(params, grads, state["m"], state["v"]):
-        p *= 1 - LR * WD
-        m *= b1
-        m += (1 - b1) * g
-        v *= b2
-        v += (1 - b2) * g * g
-        p -= (LR / (1 - b1 ** t)) * m / (np.sqrt(v / (1 - b2 ** t)) + EPS)
+    adam_step(params, grads, state, LR, BETAS, EPS, weight_decay=WD)
     return loss
 
 
@@ -215,7 +201,7 @@ def numpy_step(idx, targets, params, state):
 def check(seed=0):
     idx, targets, params = make_inputs(seed)
     model, optimizer, it, tt = mytorch_setup(idx, targets, params)
-    state = numpy_setup(params)
+    state = adam_state(params)
     for _ in range(2):                                  # two steps: AdamW's state is used
         loss = mytorch_step(model, optimizer, it, tt)
         ref = numpy_step(idx, targets, params, state)
@@ -235,7 +221,7 @@ def peak_memory(seq_lens=(64, 256, 1024)):
     for seq in seq_lens:
         idx, targets, params = make_inputs(seq=seq)
         st = mytorch_setup(idx, targets, params)
-        state = numpy_setup(params)
+        state = adam_state(params)
         peaks = {}
         for side, step in (("mytorch", lambda: mytorch_step(*st)),
                            ("numpy", lambda: numpy_step(idx, targets, params, state))):
@@ -253,7 +239,7 @@ def run(quick=False):
     check()
     idx, targets, params = make_inputs()
     st = mytorch_setup(idx, targets, params)
-    state = numpy_setup(params)
+    state = adam_state(params)
     result = ratio_workload("transformer", f"GPT {LAYERS}×(4 heads, width {D}), seq {T}, batch "
                             f"{B}, CE, AdamW", lambda: mytorch_step(*st),
                             lambda: numpy_step(idx, targets, params, state), TARGET_RATIO, quick,
