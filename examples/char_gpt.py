@@ -58,6 +58,7 @@ from mytorch.datasets import CharDataset
 from mytorch.models.gpt import GPT, GPTConfig
 
 from char_rnn import bigram_loss, load_corpus, progress, verdict
+from common import add_run_arguments
 
 VALIDATION_FRACTION = 0.1
 CHECKPOINT = "char_gpt.mt"
@@ -183,14 +184,11 @@ def parse_args(argv):
     parser.add_argument("--sample-length", type=int, default=200)
     parser.add_argument("--temperature", type=float, default=0.8)
     parser.add_argument("--top-k", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default="cpu", help="cpu or cuda (needs CuPy and a GPU)")
-    parser.add_argument("--out", default="runs", help="folder for the outputs (made if missing)")
+    add_run_arguments(parser)
     parser.add_argument("--resume", action="store_true",
                         help=f"continue the run saved in --out/{CHECKPOINT}, with its settings")
     parser.add_argument("--stop-at", type=int, default=None,
                         help="stop at this step (saving the checkpoint), short of --steps")
-    parser.add_argument("--no-plot", action="store_true", help="skip the figure")
     parser.add_argument("--smoke", action="store_true",
                         help="a short run of a tiny model for the tests, on a built-in text: "
                              "only checks that the validation loss fell")

@@ -48,6 +48,8 @@ import mytorch.nn.functional as F
 from mytorch.datasets import (CharDataset, load_bible_kjv, load_devils_dictionary,
                               load_python_source, read_text)
 
+from common import add_run_arguments
+
 VALIDATION_FRACTION = 0.1
 CELLS = {"lstm": nn.LSTM, "gru": nn.GRU, "rnn": nn.RNN}
 
@@ -222,10 +224,7 @@ def main(argv=None):
     parser.add_argument("--sample-length", type=int, default=200)
     parser.add_argument("--temperature", type=float, default=0.8)
     parser.add_argument("--top-k", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default="cpu", help="cpu or cuda (needs CuPy and a GPU)")
-    parser.add_argument("--out", default="runs", help="folder for the outputs (made if missing)")
-    parser.add_argument("--no-plot", action="store_true", help="skip the figure")
+    add_run_arguments(parser)
     parser.add_argument("--smoke", action="store_true",
                         help="a short run for the tests on a built-in text: only checks that "
                              "the validation loss fell")

@@ -35,6 +35,7 @@ from mytorch.utils import summary
 from mytorch.utils.data import DataLoader, TensorDataset, random_split
 
 from mlp_digits import TEST_FRACTION, evaluate, stack, train_epoch, verdict
+from common import add_run_arguments
 
 QUALITY_BAR = 0.98           # full run: final test accuracy must reach this
 TIME_BUDGET = 60.0           # seconds of training the full run should fit in on two cores
@@ -86,11 +87,7 @@ def main(argv=None):
     parser.add_argument("--lr", type=float, default=3e-3)
     parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument("--label-smoothing", type=float, default=0.1)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default="cpu", help="cpu or cuda (needs CuPy and a GPU)")
-    parser.add_argument("--out", default=os.path.join("runs", "cnn_digits"),
-                        help="folder for the outputs (made if missing)")
-    parser.add_argument("--no-plot", action="store_true", help="skip the figure")
+    add_run_arguments(parser, out=os.path.join("runs", "cnn_digits"))
     parser.add_argument("--smoke", action="store_true",
                         help=f"a short run for the tests: {SMOKE_EPOCHS} epochs, only checks the "
                              "loss fell")

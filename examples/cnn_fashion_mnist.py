@@ -58,6 +58,7 @@ import mytorch.nn as nn
 import mytorch.nn.functional as F
 
 from mlp_digits import progress, verdict
+from common import add_run_arguments
 
 QUALITY_BAR = 0.90           # full run: final test accuracy must reach this
 TIME_BUDGET = 300.0          # seconds of training the full run should fit in on two cores
@@ -276,13 +277,9 @@ def main(argv=None):
     parser.add_argument("--lr", type=float, default=3e-3, help="the peak of the one-cycle schedule")
     parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument("--dropout", type=float, default=0.25)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default="cpu", help="cpu or cuda (needs CuPy and a GPU)")
     parser.add_argument("--root", default=None,
                         help="folder with the Fashion-MNIST files (default: the usual places)")
-    parser.add_argument("--out", default=os.path.join("runs", "cnn_fashion_mnist"),
-                        help="folder for the outputs (made if missing)")
-    parser.add_argument("--no-plot", action="store_true", help="skip the figures")
+    add_run_arguments(parser, out=os.path.join("runs", "cnn_fashion_mnist"), figures="figures")
     parser.add_argument("--smoke", action="store_true",
                         help="a short run for the tests: 2 epochs on synthetic images, only "
                              "checks the loss fell")

@@ -38,6 +38,8 @@ import mytorch.nn as nn
 import mytorch.nn.functional as F
 from mytorch.utils.data import DataLoader, TensorDataset, random_split
 
+from common import add_run_arguments
+
 QUALITY_BAR = 0.97           # full run: final test accuracy must reach this
 TIME_BUDGET = 60.0           # seconds of training the full run should fit in on two cores
 TEST_FRACTION = 0.2
@@ -193,10 +195,7 @@ def main(argv=None):
     parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument("--dropout", type=float, default=0.2)
     parser.add_argument("--label-smoothing", type=float, default=0.1)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default="cpu", help="cpu or cuda (needs CuPy and a GPU)")
-    parser.add_argument("--out", default="runs", help="folder for the outputs (made if missing)")
-    parser.add_argument("--no-plot", action="store_true", help="skip the figure")
+    add_run_arguments(parser)
     parser.add_argument("--smoke", action="store_true",
                         help="a short run for the tests: 2 epochs, only checks the loss fell")
     args = parser.parse_args(argv)

@@ -43,6 +43,7 @@ from mytorch.utils.data import BatchSampler, DataLoader, RandomSampler, TensorDa
     random_split
 
 from char_rnn import bigram_loss, progress, sample_next, verdict
+from common import add_run_arguments
 
 VALIDATION_FRACTION = 0.1
 MAX_LENGTH = 20              # a sampled name is cut here if it has not ended
@@ -164,10 +165,7 @@ def main(argv=None):
     parser.add_argument("--samples", type=int, default=12, help="names generated per epoch")
     parser.add_argument("--temperature", type=float, default=1.0)
     parser.add_argument("--top-k", type=int, default=None)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default="cpu", help="cpu or cuda (needs CuPy and a GPU)")
-    parser.add_argument("--out", default="runs", help="folder for the outputs (made if missing)")
-    parser.add_argument("--no-plot", action="store_true", help="skip the figure")
+    add_run_arguments(parser)
     parser.add_argument("--smoke", action="store_true",
                         help="a short run for the tests on built-in names: only checks that "
                              "the loss fell")

@@ -39,6 +39,8 @@ import mytorch as mt
 import mytorch.nn as nn
 import mytorch.nn.functional as F
 
+from common import add_run_arguments
+
 # name -> (constructor, learning rates tried, the rate the smoke run uses)
 OPTIMIZERS = {
     "SGD": (lambda p, lr: mt.optim.SGD(p, lr=lr), (0.1, 0.3, 1.0, 3.0), 1.0),
@@ -105,11 +107,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=500,
                         help="full-batch steps per run (each step sees all the data)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default="cpu", help="cpu or cuda (needs CuPy and a GPU)")
-    parser.add_argument("--out", default="runs",
-                        help="folder for optimizers_compare.png (made if missing)")
-    parser.add_argument("--no-plot", action="store_true", help="skip the figure")
+    add_run_arguments(parser, outputs="optimizers_compare.png")
     parser.add_argument("--smoke", action="store_true",
                         help="a short run for the tests: one rate each, 200 steps, checks the "
                              "loss fell")

@@ -51,6 +51,8 @@ import mytorch.nn.functional as F
 from mytorch.models import resnet_cifar
 from mytorch.utils.data import DataLoader, TensorDataset
 
+from common import add_run_arguments
+
 MEAN, STD = 0.2860, 0.3530             # of the Fashion-MNIST training pixels, in [0, 1]
 ACCURACY_MARGIN = 0.05                 # full run: residual test accuracy - plain's, at least
 
@@ -180,11 +182,7 @@ def main(argv=None):
     parser.add_argument("--root", default=None,
                         help="folder of the Fashion-MNIST files (default: where "
                              "mytorch.datasets.FashionMNIST looks, /usr/share/datasets included)")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default="cpu", help="cpu or cuda (needs CuPy and a GPU)")
-    parser.add_argument("--out", default=os.path.join("runs", "resnet_fashion_mnist"),
-                        help="folder for the outputs (made if missing)")
-    parser.add_argument("--no-plot", action="store_true", help="skip the figure")
+    add_run_arguments(parser, out=os.path.join("runs", "resnet_fashion_mnist"))
     parser.add_argument("--smoke", action="store_true",
                         help="seconds, for the tests: synthetic 16×16 data, depth 8, width 4")
     args = parser.parse_args(argv)

@@ -57,6 +57,8 @@ import mytorch.nn as nn
 import mytorch.nn.functional as F
 from mytorch.models.seq2seq import Seq2SeqTransformer
 
+from common import add_run_arguments
+
 QUALITY_BAR = 0.95           # full run: exact-match accuracy of greedy and of beam decoding
 TIME_BUDGET = 180.0          # seconds of training the full run should fit in on two cores
 FIRST_YEAR, LAST_YEAR = 1900, 2099
@@ -369,10 +371,7 @@ def main(argv=None):
     parser.add_argument("--lr", type=float, default=2e-3, help="peak learning rate")
     parser.add_argument("--label-smoothing", type=float, default=0.0)
     parser.add_argument("--beam", type=int, default=4, help="beam size of the beam search")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default="cpu", help="cpu or cuda (needs CuPy and a GPU)")
-    parser.add_argument("--out", default="runs", help="folder for the outputs (made if missing)")
-    parser.add_argument("--no-plot", action="store_true", help="skip the figures")
+    add_run_arguments(parser, figures="figures")
     parser.add_argument("--smoke", action="store_true",
                         help="a short run for the tests: a tiny model, 2 epochs of 1,000 dates, "
                              "50 test dates; only checks that the loss fell")

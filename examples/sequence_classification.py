@@ -52,6 +52,8 @@ import mytorch.nn.functional as F
 from mytorch.nn.utils.rnn import pack_padded_sequence
 from mytorch.utils.data import DataLoader, TensorDataset
 
+from common import add_run_arguments
+
 QUALITY_BAR = 0.95           # full run: test accuracy must reach this
 PAD, OPEN, CLOSE = 0, 1, 2
 SYMBOLS = {OPEN: "(", CLOSE: ")"}
@@ -239,10 +241,7 @@ def main(argv=None):
     parser.add_argument("--layers", type=int, default=1, help="stacked GRU layers")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=3e-3)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default="cpu", help="cpu or cuda (needs CuPy and a GPU)")
-    parser.add_argument("--out", default="runs", help="folder for the outputs (made if missing)")
-    parser.add_argument("--no-plot", action="store_true", help="skip the figure")
+    add_run_arguments(parser)
     parser.add_argument("--smoke", action="store_true",
                         help="a short run for the tests: 2 epochs on 512 strings")
     args = parser.parse_args(argv)

@@ -43,6 +43,8 @@ import mytorch.nn as nn
 import mytorch.nn.functional as F
 from mytorch.utils.data import DataLoader, TensorDataset
 
+from common import add_run_arguments
+
 NOISE = 0.1                  # standard deviation of εₜ
 TRAIN_FRACTION = 0.8
 HORIZON = 50                 # steps of the autoregressive rollout
@@ -176,10 +178,7 @@ def main(argv=None):
     parser.add_argument("--hidden", type=int, default=64)
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--lr", type=float, default=3e-3)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default="cpu", help="cpu or cuda (needs CuPy and a GPU)")
-    parser.add_argument("--out", default="runs", help="folder for the outputs (made if missing)")
-    parser.add_argument("--no-plot", action="store_true", help="skip the figure")
+    add_run_arguments(parser)
     parser.add_argument("--smoke", action="store_true",
                         help="a short run for the tests: 2 epochs on a short series")
     args = parser.parse_args(argv)

@@ -33,6 +33,8 @@ import mytorch as mt
 import mytorch.nn as nn
 import mytorch.nn.functional as F
 
+from common import add_run_arguments
+
 WIDTHS = (1, 2, 4, 8, 16, 64)
 SMOKE_WIDTHS = (2, 16)
 QUALITY_BAR = 1e-3           # full run: the widest network's final MSE must be below this
@@ -97,11 +99,7 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=3000,
                         help="full-batch steps per width (each step sees all the data)")
     parser.add_argument("--lr", type=float, default=0.02)
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--device", default="cpu", help="cpu or cuda (needs CuPy and a GPU)")
-    parser.add_argument("--out", default="runs",
-                        help="folder for universal_approximation.png (made if missing)")
-    parser.add_argument("--no-plot", action="store_true", help="skip the figure")
+    add_run_arguments(parser, outputs="universal_approximation.png")
     parser.add_argument("--smoke", action="store_true",
                         help="a short run for the tests: 2 widths, 300 steps, checks the loss fell")
     args = parser.parse_args(argv)
