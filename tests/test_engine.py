@@ -736,7 +736,8 @@ def test_leaf_gradient_never_aliases_a_gradient_someone_else_holds():
 
 
 def test_leaf_keeps_a_gradient_that_backward_just_made():
-    """No copy when the gradient is a fresh array from the op's backward."""
+    """No copy when the gradient is a fresh array from the op's backward that nobody else
+    holds (the test watches it through a weak reference, which does not count)."""
     made = []
 
     class Double(Function):
@@ -747,13 +748,37 @@ def test_leaf_keeps_a_gradient_that_backward_just_made():
         @staticmethod
         def backward(ctx, g):
             out = g * 2
-            made.append(out)
+            made.append(weakref.ref(out._data))
             return out
 
     w = mt.randn(4, requires_grad=True)
     Double.apply(w).sum().backward()
-    assert w.grad._data is made[0]._data
+    assert w.grad._data is made[0]()
     np.testing.assert_allclose(w.grad.numpy(), np.full(4, 2.0))
+
+
+def test_leaf_copies_a_fresh_gradient_that_someone_else_holds():
+    """A fresh gradient array that the backward also stored away is copied into .grad, so
+    accumulating in place later cannot change what the other holder sees."""
+    kept = []
+
+    class Double(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            out = g * 2
+            kept.append(out)
+            return out
+
+    w = mt.randn(4, requires_grad=True)
+    Double.apply(w).sum().backward()
+    assert w.grad._data is not kept[0]._data
+    Double.apply(w).sum().backward()
+    np.testing.assert_allclose(kept[0].numpy(), np.full(4, 2.0))
+    np.testing.assert_allclose(w.grad.numpy(), np.full(4, 4.0))
 
 
 def test_gradient_passed_through_add_becomes_grad_without_a_copy():
@@ -762,9 +787,9 @@ def test_gradient_passed_through_add_becomes_grad_without_a_copy():
     x, w, b = (mt.randn(5, requires_grad=True) for _ in range(3))
     seen = []
     y = x * w + b
-    y.register_hook(lambda g: seen.append(g._data) or None)
+    y.register_hook(lambda g: seen.append(weakref.ref(g._data)) or None)
     y.tanh().sum().backward()
-    assert b.grad._data is seen[0]
+    assert b.grad._data is seen[0]()
     t = np.tanh(x.detach().numpy() * w.detach().numpy() + b.detach().numpy())
     np.testing.assert_allclose(b.grad.numpy(), 1 - t * t, rtol=1e-6)
 
@@ -845,3 +870,41 @@ def test_split_pieces_are_views_and_unused_pieces_get_zero_gradient(device):
     assert all(p._vc is x._vc and p._base is x for p in (a, b, c))
     (a * 2 + c).sum().backward()                  # b unused: its slice of the gradient is 0
     np.testing.assert_allclose(_np(x.grad), [[2.0, 2.0, 0.0, 0.0, 1.0, 1.0]])
+
+
+def test_a_node_that_gets_no_gradient_is_still_freed():
+    """A backward that returns None for an input that requires grad: the node below gets no
+    gradient, does not run, and is freed like the rest (a second backward through it raises)."""
+
+    class Blocks(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 1
+
+        @staticmethod
+        def backward(ctx, g):
+            return None
+
+    x = mt.randn(3, requires_grad=True)
+    y = x.exp()
+    Blocks.apply(y).sum().backward()
+    assert x.grad is None
+    with pytest.raises(RuntimeError, match="second time"):
+        y.sum().backward()
+
+
+def test_nodes_run_after_every_consumer_in_a_graph_built_out_of_order():
+    """The engine runs the node made last first: a graph whose branches are built interleaved
+    and joined late still sums every path before a node runs."""
+    x = mt.tensor([0.5, -1.0, 2.0], dtype=mt.float64, requires_grad=True)
+    a = x * 2                      # da/dx = 2
+    b = x.exp()
+    c = a * b                      # uses a and b
+    d = a + 1                      # a again, after c
+    e = (b * d).tanh() + c         # b again, after both
+    e.sum().backward()
+    xv = x.detach().numpy()
+    av, bv = 2 * xv, np.exp(xv)
+    t = np.tanh(bv * (av + 1))
+    expected = (1 - t * t) * (bv * (av + 1) + bv * 2) + 2 * bv + av * bv
+    np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-12)

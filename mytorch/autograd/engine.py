@@ -4,10 +4,10 @@ For a scalar loss L and a node y = f(x₁, ..., xₙ), the chain rule in vector-
 
     ∂L/∂xᵢ = (∂L/∂y) · ∂y/∂xᵢ          computed by f.backward(ctx, ∂L/∂y)
 
-A node may run only once every node that consumes its outputs has sent its gradient, so the
-engine first counts, for each node, how many edges lead into it from the part of the graph
-reachable from the roots (an iterative walk, no recursion limit), then runs nodes whose count has
-fallen to zero (Kahn's topological order). Gradients that meet at the same tensor are summed.
+A node may run only once every node that consumes its outputs has sent its gradient. Every
+node is made after the nodes that made its inputs, so the engine runs the waiting node made
+last first (a heap on the nodes' sequence numbers): a topological order, found without a walk
+over the graph beforehand and without recursion. Gradients that meet at one tensor are summed.
 
 On the way it undoes broadcasting (a gradient of a broadcast shape is summed down to the input's
 shape: the one place this happens), casts gradients to their input's dtype, runs tensor hooks,
@@ -18,6 +18,9 @@ Without create_graph the gradients travel as backend arrays, not Tensors: nobody
 differentiate them, and wrapping each would cost more than a small op's arithmetic. Nodes whose
 Function sets `array_backward` compute on them directly; the others get them wrapped.
 """
+import sys
+from heapq import heappop, heappush
+
 from ..tensor import Tensor, _wrap
 from .grad_mode import _state
 
@@ -97,44 +100,19 @@ def _root_grads(tensors, grad_tensors):
     return out
 
 
-def _graph(roots):
-    """Every node reachable from `roots` and, for each, the number of edges that lead into it."""
-    deps = {}
-    # each node once: two roots made by one node (an LSTM cell's h and c) must not count its
-    # edges twice, or the nodes above it would wait for gradients that never come
-    stack = list(dict.fromkeys(fn for fn in roots if fn is not None))
-    for fn in stack:
-        deps.setdefault(fn, 0)
-    while stack:
-        fn = stack.pop()
-        for e in fn._edges:
-            if e is not None and e[0] is not None:
-                parent = e[0]
-                if parent in deps:
-                    deps[parent] += 1
-                else:
-                    deps[parent] = 1
-                    stack.append(parent)
-    return deps
-
-
-def _needed(deps, roots, targets):
+def _needed(roots, targets):
     """The nodes whose backward must run: those with some target (a node or a leaf tensor id)
     above them. A target node itself only receives its gradient; it runs only if another
     target lies above it (as in PyTorch, the graph beyond the inputs is left alone)."""
-    remaining = dict(deps)
-    order = []
-    ready = [fn for fn in set(roots) if fn is not None and remaining[fn] == 0]
-    while ready:
-        fn = ready.pop()
-        order.append(fn)
-        for e in fn._edges:
-            if e is not None and e[0] is not None:
-                remaining[e[0]] -= 1
-                if remaining[e[0]] == 0:
-                    ready.append(e[0])
+    seen = {fn for fn in roots if fn is not None}
+    stack = list(seen)
+    while stack:
+        for e in stack.pop()._edges:
+            if e is not None and e[0] is not None and e[0] not in seen:
+                seen.add(e[0])
+                stack.append(e[0])
     needed = set()
-    for fn in reversed(order):
+    for fn in sorted(seen, key=_made):           # a node after the nodes that made its inputs
         for e in fn._edges:
             if e is not None and (id(e[2]) in targets if e[0] is None else
                                   (e[0] in targets or e[0] in needed)):
@@ -143,52 +121,65 @@ def _needed(deps, roots, targets):
     return needed
 
 
+def _made(fn):
+    return fn._seq
+
+
 def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
     """Run the backward pass. With create_graph the gradients travel as Tensors and every step
     of it is recorded; without, they travel as backend arrays: a node whose class sets
     `array_backward` computes on them directly, any other node gets them wrapped as Tensors
-    (and its results unwrapped), and only the gradients handed to the user become Tensors."""
+    (and its results unwrapped), and only the gradients handed to the user become Tensors.
+
+    The order: a node is made after the nodes that made its inputs, so its sequence number
+    (`_seq`, given by Function.apply) is larger. Running the pending node with the largest
+    number first therefore runs each node after every node that consumes its outputs, once
+    its gradients are complete, with no count of the graph's edges beforehand."""
     arrays = not create_graph
     if arrays:
         root_grads = [g._data for g in root_grads]
-    buffers = {}                 # node -> list of gradients, one per output
-    leaves = {}                  # id(leaf) -> [leaf, gradient, provenance (see _provenance)]
-    foreign = {id(g) for g in root_grads}    # gradients the user holds: roots, hook results
+    buffers = {}                 # node -> list of gradients, one per output (None: none yet)
+    heap = []                    # (-node._seq, node) for the nodes that are waiting to run
+    leaves = {}                  # id(leaf) -> [leaf, gradient, whether the engine summed it]
     for t, g in zip(roots, root_grads):
-        if t.grad_fn is None:
-            _add_leaf(leaves, t, g)
-        else:
-            buf = buffers.setdefault(t.grad_fn, [None] * t.grad_fn._n_outputs)
-            buf[t._output_nr] = g if buf[t._output_nr] is None else buf[t._output_nr] + g
-    root_fns = [t.grad_fn for t in roots]
-    deps = _graph(root_fns)
+        fn = t.grad_fn
+        if fn is None:
+            entry = leaves.get(id(t))
+            leaves[id(t)] = [t, g, False] if entry is None else [t, entry[1] + g, True]
+            continue
+        buf = buffers.get(fn)
+        if buf is None:
+            buf = buffers[fn] = [None] * fn._n_outputs
+            heappush(heap, (-fn._seq, fn))
+        buf[t._output_nr] = g if buf[t._output_nr] is None else buf[t._output_nr] + g
 
     captured = {}
     needed = None
     if capture is not None:
         targets = {t.grad_fn if t.grad_fn is not None else id(t) for t in capture}
-        needed = _needed(deps, root_fns, targets)
+        needed = _needed([t.grad_fn for t in roots], targets)
         wanted = {(t.grad_fn, t._output_nr): t for t in capture if t.grad_fn is not None}
 
     prev_mode = _state.enabled
     _state.enabled = create_graph
     try:
-        ready = [fn for fn in dict.fromkeys(root_fns) if fn is not None and deps[fn] == 0]
-        while ready:
-            fn = ready.pop()
-            gouts = buffers.pop(fn, None)
-            if gouts is not None:
+        while heap:
+            fn = heappop(heap)[1]
+            gouts = buffers.pop(fn)
+            # whether some output received a gradient
+            live = gouts[0] is not None if len(gouts) == 1 else any(g is not None for g in gouts)
+            if live:
                 if fn._hooked:
-                    _output_hooks(fn, gouts, arrays, accumulate, foreign)
+                    _output_hooks(fn, gouts, arrays, accumulate)
                 if capture is not None:
                     for i, g in enumerate(gouts):
                         t = wanted.get((fn, i))
                         if t is not None:
                             captured[id(t)] = _as_tensor(g, _out_device(fn))
             grads = None
-            if gouts is not None and (needed is None or fn in needed):
+            if live and (needed is None or fn in needed):
                 grads = _call_backward(fn, gouts, arrays)
-            _send(fn, grads, gouts, buffers, leaves, deps, ready, arrays)
+            _send(fn, grads, buffers, heap, leaves, arrays)
             # free what backward needed, only in the nodes it ran through: autograd.grad
             # leaves the graph beyond its inputs as it was, for a later backward
             if not retain_graph and (needed is None or fn in needed):
@@ -197,25 +188,21 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
                 fn._out_data = None
             gouts = grads = None     # let this node's gradients go before the next one runs
 
-        counts = {}                          # how many leaves got each gradient array
         for entry in leaves.values():
-            counts[id(entry[1])] = counts.get(id(entry[1]), 0) + 1
-        for leaf, g, provenance in leaves.values():
+            leaf, g, summed = entry
+            entry[1] = None          # from here only `g` holds the gradient (see _unshared)
             if leaf._hooks:
                 hooked = _run_hooks(leaf._hooks, g, leaf._device, arrays)
                 if hooked is not g:
-                    provenance, g = FOREIGN, hooked
+                    g, summed = hooked, False
             if capture is not None:
                 if id(leaf) in targets:
                     captured[id(leaf)] = _as_tensor(g, leaf._device)
                     if accumulate:
                         _accumulate(leaf, g, arrays)
             elif accumulate:
-                # a gradient the engine passed along unchanged belongs to nobody else once
-                # backward is over, unless the user gave it or two leaves got the same array
-                own = provenance == MADE or (provenance == PASSED and id(g) not in foreign
-                                             and counts[id(g)] == 1)
-                _accumulate(leaf, g, arrays, own)
+                own = arrays and (summed or _unshared(g))    # (not inside the call below,
+                _accumulate(leaf, g, arrays, own)             # whose arguments hold g too)
     finally:
         _state.enabled = prev_mode
     if capture is not None:
@@ -251,9 +238,10 @@ def _call_backward(fn, gouts, arrays):
     return grads
 
 
-def _send(fn, grads, gouts, buffers, leaves, deps, ready, arrays):
-    """Route each input gradient, reduced to its input's shape and dtype, to where it goes,
-    and count the edge as done: a node whose edges are all done is ready to run."""
+def _send(fn, grads, buffers, heap, leaves, arrays):
+    """Route each input gradient, reduced to its input's shape and dtype, to where it goes: a
+    leaf's sum, or the buffer of the node that made the input, which is then scheduled to run
+    (with no gradient, when none comes, so that it is freed all the same)."""
     array_type = fn.device.array_type if arrays else None
     for i, e in enumerate(fn._edges):
         if e is None:
@@ -271,25 +259,21 @@ def _send(fn, grads, gouts, buffers, leaves, deps, ready, arrays):
             if parent is None:
                 entry = leaves.get(id(leaf))
                 if entry is None:
-                    leaves[id(leaf)] = [leaf, g, _provenance(fn, g, i, grads, gouts)
-                                        if arrays else FOREIGN]
-                elif entry[2] == MADE:
+                    leaves[id(leaf)] = [leaf, g, False]
+                elif entry[2] and arrays:
                     entry[1] += g            # a sum the engine made: its own
                 else:
                     entry[1] = entry[1] + g
-                    entry[2] = MADE if arrays else FOREIGN
-            else:
-                buf = buffers.get(parent)
-                if buf is None:
-                    buf = buffers[parent] = [None] * parent._n_outputs
-                    buf[nr] = g
-                else:
-                    buf[nr] = g if buf[nr] is None else buf[nr] + g
-        if parent is not None:
-            left = deps[parent] - 1
-            deps[parent] = left
-            if not left:
-                ready.append(parent)
+                    entry[2] = True
+                continue
+        elif parent is None:
+            continue
+        buf = buffers.get(parent)
+        if buf is None:
+            buf = buffers[parent] = [None] * parent._n_outputs
+            heappush(heap, (-parent._seq, parent))
+        if g is not None:
+            buf[nr] = g if buf[nr] is None else buf[nr] + g
 
 
 def _checked(fn, g, i, arrays):
@@ -319,46 +303,30 @@ def _reduce_to(g, shape, fn, i, arrays):
     return g if type(g) is fn.device.array_type else fn.xp.asarray(g)   # NumPy's 0-d scalar
 
 
-# Where a leaf's gradient came from, which decides whether .grad may keep its array (it is
-# later accumulated in place, so it must be nobody else's):
-MADE = 1        # a new array from this backward call (or a sum the engine made): keep it
-PASSED = 0      # handed on unchanged (Add's backward): keep it if, once backward is over, no
-                # one else holds it (not a root or hook gradient, not given to two leaves)
-FOREIGN = -1    # a view, or one of the node's own arrays: copy it
+def _unshared(g):
+    """Whether nobody but one variable of the caller holds gradient array `g`, and it is no
+    view: then .grad may keep it instead of a copy, as PyTorch's AccumulateGrad steals a
+    gradient whose use count is one. A root gradient the user gave, a hook's result, an array
+    a node still saves (retain_graph), one handed to two leaves: each is held elsewhere, and
+    copied."""
+    return g.base is None and g.flags.writeable and sys.getrefcount(g) <= _ONE_HOLDER
 
 
-def _provenance(fn, g, i, grads, gouts):
-    """MADE, PASSED or FOREIGN for the gradient array `g` that `fn`'s backward returned at
-    index i (without create_graph; with it, every gradient is a graph tensor: FOREIGN)."""
-    if g.base is not None or not g.flags.writeable:
-        return FOREIGN
-    for kind, payload, _ in fn._saved:
-        if isinstance(payload, Tensor) and payload._data is g:
-            return FOREIGN
-    if any(kept is not None and kept[0] is g for kept in fn._out_data or ()):
-        return FOREIGN
-    if fn._inputs is not None and any(isinstance(a, Tensor) and a._data is g
-                                      for a in fn._inputs):
-        return FOREIGN
-    if any(other is g for other in gouts):       # the engine's own arrays
-        return PASSED
-    for j, other in enumerate(grads):
-        if j != i and (other is g or (isinstance(other, Tensor) and other._data is g)):
-            return PASSED
-    return MADE
+def _refs_seen_by_unshared(g):
+    return sys.getrefcount(g)            # the same call depth as in _unshared
 
 
-def _add_leaf(leaves, t, g):
-    """Collect a root's gradient when the root is itself a leaf (the user's: FOREIGN)."""
-    entry = leaves.get(id(t))
-    if entry is None:
-        leaves[id(t)] = [t, g, FOREIGN]
-    else:
-        entry[1] = entry[1] + g
-        entry[2] = FOREIGN
+def _refs_of_one_holder():
+    """What _unshared counts for an array held by one variable of its caller (the count
+    differs between Python versions, so it is measured rather than assumed)."""
+    g = [object()].pop()
+    return _refs_seen_by_unshared(g)
 
 
-def _output_hooks(fn, gouts, arrays, accumulate, foreign):
+_ONE_HOLDER = _refs_of_one_holder()
+
+
+def _output_hooks(fn, gouts, arrays, accumulate):
     """Hooks and retain_grad of the node's output tensors, once their gradient is complete."""
     for i, ref in fn._hooked.items():
         t = ref()
@@ -367,7 +335,6 @@ def _output_hooks(fn, gouts, arrays, accumulate, foreign):
         if t._hooks:
             hooked = _run_hooks(t._hooks, gouts[i], t._device, arrays)
             if hooked is not gouts[i]:
-                foreign.add(id(hooked))          # the user's tensor: never kept as a .grad
                 gouts[i] = hooked
         if t._retains_grad and accumulate:
             _accumulate(t, gouts[i], arrays)
@@ -388,7 +355,7 @@ def _run_hooks(hooks, g, device, arrays):
 
 def _accumulate(t, g, arrays, own=False):
     """`t.grad += g`. The first time, `t.grad` gets a tensor of its own: `g` itself when no one
-    else holds it (`own`, see `_provenance`), else a copy. After that, in place."""
+    else holds it (`own`, see `_unshared`), else a copy. After that, in place."""
     grad = t._grad                 # the slot itself: shape, dtype and device are right here
     if not arrays:
         t._grad = g if grad is None else grad + g

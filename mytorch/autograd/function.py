@@ -51,6 +51,7 @@ The engine undoes broadcasting: `backward` may return a gradient of the broadcas
 the engine sums it down to the input's shape (and casts it to the input's dtype).
 """
 import weakref
+from itertools import count
 
 from ..tensor import Tensor, _wrap
 from .grad_mode import _state
@@ -58,6 +59,7 @@ from .grad_mode import _state
 _new = object.__new__
 
 _CONSTANT_NONE = ("constant", None, None)
+_sequence = count()         # numbers the nodes in the order they are made (see engine._run)
 
 
 class Function:
@@ -216,6 +218,7 @@ class Function:
 
         if track:
             ctx._edges = edges
+            ctx._seq = next(_sequence)
             if ctx._keeps_inputs:
                 ctx._inputs = args
         out_device = ctx.output_device or device
