@@ -274,22 +274,28 @@ class Function:
             if isinstance(value, Tensor):
                 saved.append(("input", value, value._vc[0]))
                 continue
-            for a, data in zip(args, arrays):
-                if value is data and a is not data:
-                    saved.append(("input", a, a._vc[0]))
+            i = 0
+            for data in arrays:              # (a counter, not zip: this runs for every op)
+                if value is data:
                     break
+                i += 1
+            a = args[i] if i < len(args) else value
+            if a is not value:               # the array of input tensor a
+                saved.append(("input", a, a._vc[0]))
             else:
                 saved.append(self._pack_other(value, outs, raw_outs))
         self._saved = saved
         del self._to_save               # the raw arrays: only the packed entries may hold them
 
     def _pack_other(self, value, outs, raw_outs):
-        for i, t in enumerate(outs):
+        i = 0
+        for t in outs:
             if value is t._data or value is raw_outs[i]:
                 if not self._out_data:
                     self._out_data = [None] * len(outs)
                 self._out_data[i] = (t._data, t._vc, t._vc[0])
                 return ("output", i, None)
+            i += 1
         if isinstance(value, (int, float, bool)):
             return ("constant", value, None)
         if not isinstance(value, self.device.array_type):

@@ -21,6 +21,7 @@ from .. import ops
 from ..autograd import is_grad_enabled, no_grad
 from ..dtypes import bool as bool_
 from ..factories import arange, ones
+from ..tensor import Tensor
 
 # the activations that the ops define already, under PyTorch's functional names
 from ..ops import (sigmoid, tanh, logsigmoid, softsign, tanhshrink, hardsigmoid as _hardsigmoid,
@@ -68,12 +69,13 @@ def _check_targets(target, ignore_index, n_classes):
 # ---- layers ----------------------------------------------------------------------------------
 
 def linear(input, weight, bias=None):
-    """y = x·Wᵀ + b.   x: (*, in), W: (out, in), b: (out,) -> y: (*, out)"""
-    if input.ndim == 0 or input._data.shape[-1] != weight._data.shape[-1]:
-        raise RuntimeError(f"linear(): input of shape {_shape(input)} and weight of shape "
-                           f"{_shape(weight)}: the last dimension of input must be "
-                           f"{weight.shape[-1]}")
-    if weight.ndim != 2:
+    """y = x·Wᵀ + b.   x: (*, in), W: (out, in), b: (out,) -> y: (*, out); a 1-D weight W
+    (in,) gives y = x·W + b of shape (*)."""
+    if isinstance(weight, Tensor) and weight._data.ndim == 1:
+        if isinstance(input, Tensor) and input._data.shape[-1:] != weight._data.shape:
+            raise RuntimeError(f"linear(): input of shape {_shape(input)} and weight of shape "
+                               f"{_shape(weight)}: the last dimension of input must be "
+                               f"{weight.shape[0]}")
         out = ops.matmul(input, weight)
         return out if bias is None else out + bias
     return ops.linear(input, weight, bias)
@@ -517,13 +519,14 @@ def huber_loss(input, target, reduction="mean", delta=1.0):
 def _class_targets(input, target, name):
     """Check class-index targets against input: (N, C, d1, ...) with (N, d1, ...), or (C,)
     with ()."""
-    if target.dtype.is_floating_point:
+    if target._data.dtype.kind == "f":
         raise RuntimeError(f"{name}(): expected target of class indices (an integer dtype), got "
                            f"{target.dtype}")
-    if input.ndim == 1:
-        ok = target.ndim == 0
+    shape = input._data.shape
+    if len(shape) == 1:
+        ok = target._data.ndim == 0
     else:
-        ok = _shape(target) == (input.shape[0],) + _shape(input)[2:]
+        ok = target._data.shape == shape[:1] + shape[2:]
     if not ok:
         if input.ndim >= 2 and target.ndim >= 1 and target.shape[0] != input.shape[0]:
             raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
@@ -578,12 +581,12 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     _check_reduction(reduction)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
-    class_dim = 0 if input.ndim == 1 else 1
-    n_classes = input.shape[class_dim]
-    if (label_smoothing == 0 and weight is None and input.ndim == 2
-            and not target.dtype.is_floating_point):
+    if (label_smoothing == 0 and weight is None and input._data.ndim == 2
+            and target._data.dtype.kind != "f"):
         _class_targets(input, target, "cross_entropy")      # the common case: one fused op
         return ops.cross_entropy(input, target, ignore_index, reduction)
+    class_dim = 0 if input.ndim == 1 else 1
+    n_classes = input.shape[class_dim]
     logp = ops.log_softmax(input, class_dim)
     w = None
     if weight is not None:

@@ -6,6 +6,7 @@ b ~ U(−1/√fan_in, 1/√fan_in).
 import math
 
 from ..factories import empty
+from ..tensor import Tensor
 from . import functional as F
 from . import init
 from .module import Module
@@ -34,7 +35,7 @@ class Linear(Module):
         init._default_weight_and_bias_(self.weight, self.bias)
 
     def forward(self, input):
-        if input.ndim == 0 or input.shape[-1] != self.in_features:
+        if isinstance(input, Tensor) and input._data.shape[-1:] != (self.in_features,):
             raise RuntimeError(f"Linear(in_features={self.in_features}) got input of shape "
                                f"{tuple(input.shape)}: last dimension must be {self.in_features}")
         return F.linear(input, self.weight, self.bias)

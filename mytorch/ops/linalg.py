@@ -102,19 +102,26 @@ def linear(input, weight, bias=None):
     require_tensor(input, "linear")
     require_tensor(weight, "linear", "weight")
     x_shape, w_shape = input._data.shape, weight._data.shape
-    if len(w_shape) != 2 or not x_shape or x_shape[-1] != w_shape[1]:
-        raise RuntimeError(f"linear(): input of shape {x_shape} and weight of shape "
-                           f"{w_shape}: weight must be (out_features, in_features) "
-                           f"and the last dimension of input must be in_features")
-    if bias is not None and bias._data.shape != (w_shape[0],):
-        raise RuntimeError(f"linear(): bias of shape {bias._data.shape} does not match "
-                           f"out_features={w_shape[0]}")
-    x, w = promote(input, weight, "linear")
+    if len(w_shape) != 2:
+        raise RuntimeError(f"linear(): weight of shape {w_shape}: weight must be (out_features, "
+                           f"in_features)")
+    if x_shape[-1:] != w_shape[1:]:
+        raise RuntimeError(f"linear(): input of shape {x_shape} and weight of shape {w_shape}: "
+                           f"the last dimension of input must be {w_shape[1]}")
+    dtype = weight._data.dtype
     if bias is not None:
-        w, bias = promote(w, bias, "linear")
-        if x._data.dtype != w._data.dtype:
-            x = x.to(w.dtype)
-    return Linear.apply(x, w, bias)
+        require_tensor(bias, "linear", "bias")
+        if bias._data.shape != w_shape[:1]:
+            raise RuntimeError(f"linear(): bias of shape {bias._data.shape} does not match "
+                               f"out_features={w_shape[0]}")
+        if bias._data.dtype != dtype:
+            weight, bias = promote(weight, bias, "linear")
+            dtype = weight._data.dtype
+    if input._data.dtype != dtype:
+        input, weight = promote(input, weight, "linear")
+        if bias is not None and bias._data.dtype != weight._data.dtype:
+            bias = bias.to(weight.dtype)
+    return Linear.apply(input, weight, bias)
 
 
 def mm(input, mat2):

@@ -5,14 +5,15 @@ logcumsumexp).
 `dim` is an int, a tuple of ints (negatives count from the end) or None for all dimensions;
 `keepdim=True` keeps reduced dimensions with size 1. The backward of a reduction broadcasts the
 gradient back over the reduced dimensions: `_unreduce` puts the size-1 dimensions back and
-`expand` stretches them.
+stretches them (`expand`, or a broadcast view of the array).
 
 Ties: `max`/`min`/`amax`/`amin` without indices split the gradient evenly over tied maxima;
 `max(dim)`/`min(dim)` send it to the returned index only. Both as in PyTorch.
 """
 
 from .arithmetic import where
-from .common import floating, normalize_dim, normalize_dims, reduced_shape, require_tensor
+from .common import (constant, floating, normalize_dim, normalize_dims, reduced_shape,
+                     require_tensor)
 from .elementwise import abs, exp, log, sqrt
 from .indexing import gather
 from .shape import expand, flip, reshape, squeeze
@@ -22,15 +23,24 @@ from ..tensor import Tensor
 
 
 
-def _unreduce(g, shape, dims, keepdim):
-    """Broadcast a reduced gradient back to `shape`."""
-    if not keepdim:
-        g = reshape(g, reduced_shape(shape, dims))
-    return expand(g, shape)
+def _unreduce(ctx, g, dims=None):
+    """A reduced gradient (or saved value) broadcast back to the input's shape `ctx.shape`: the
+    dims reduced (`dims`, by default `ctx.dims`) put back with size 1 unless keepdim, then
+    stretched. On arrays (an array_backward without create_graph) a read-only broadcast view."""
+    dims = ctx.dims if dims is None else dims
+    if isinstance(g, Tensor):
+        if not ctx.keepdim:
+            g = reshape(g, reduced_shape(ctx.shape, dims))
+        return expand(g, ctx.shape)
+    if not ctx.keepdim:
+        g = g.reshape(reduced_shape(ctx.shape, dims))
+    return ctx.xp.broadcast_to(g, ctx.shape)
 
 
 class Sum(Function):
     """y = Σ x over dims;  ∂y/∂x = 1 (the gradient is broadcast back)"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, x.shape
@@ -38,7 +48,7 @@ class Sum(Function):
 
     @staticmethod
     def backward(ctx, g):
-        return _unreduce(g, ctx.shape, ctx.dims, ctx.keepdim), None, None
+        return _unreduce(ctx, g), None, None
 
 
 def _summable(input, dtype, name):
@@ -59,6 +69,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None):
 
 class Mean(Function):
     """y = (1/N) Σ x over dims;  ∂y/∂x = 1/N"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, x.shape
@@ -73,7 +85,7 @@ class Mean(Function):
     @staticmethod
     def backward(ctx, g):
         scale = 1.0 / ctx.n if ctx.n else 0.0        # n = 0: the input, and its gradient, is empty
-        return _unreduce(g * scale, ctx.shape, ctx.dims, ctx.keepdim), None, None
+        return _unreduce(ctx, g * scale), None, None
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
@@ -102,7 +114,7 @@ class Var(Function):
     def backward(ctx, g):
         x, = ctx.saved_tensors
         centered = x - mean(x, ctx.dims, keepdim=True)
-        g = _unreduce(g, ctx.shape, ctx.dims, ctx.keepdim)
+        g = _unreduce(ctx, g)
         return g * centered * (2.0 / ctx.denominator if ctx.denominator else float("nan")), \
             None, None, None
 
@@ -150,9 +162,9 @@ class Prod(Function):
         zeros = sum(is_zero, dims, keepdim=True)
         other_zero = sum(where(is_zero, x, 0.0), dims, keepdim=True) - x
         at_zero = p * where(zeros == 1, 1.0, where(zeros == 2, other_zero, 0.0))
-        y = _unreduce(y, ctx.shape, dims, ctx.keepdim)
+        y = _unreduce(ctx, y, dims)
         others = where(is_zero, at_zero, y / nonzero)
-        return _unreduce(g, ctx.shape, dims, ctx.keepdim) * others, None, None
+        return _unreduce(ctx, g, dims) * others, None, None
 
 
 def prod(input, dim=None, keepdim=False, *, dtype=None):
@@ -162,6 +174,8 @@ def prod(input, dim=None, keepdim=False, *, dtype=None):
 
 class Amax(Function):
     """y = max x over dims;  the gradient is shared evenly by the elements equal to the max"""
+    array_backward = True
+
     @staticmethod
     def forward(ctx, x, dims, keepdim, smallest):
         xp = ctx.xp
@@ -175,7 +189,7 @@ class Amax(Function):
     @staticmethod
     def backward(ctx, g):
         share, = ctx.saved_tensors
-        return _unreduce(g, ctx.shape, ctx.dims, ctx.keepdim) * share, None, None, None
+        return _unreduce(ctx, g) * share, None, None, None
 
 
 def _check_nonempty(x, dims, name):
@@ -289,8 +303,8 @@ class LogSumExp(Function):
     @staticmethod
     def backward(ctx, g):
         x, y = ctx.saved_tensors
-        y = _unreduce(y, ctx.shape, ctx.dims, ctx.keepdim)
-        return _unreduce(g, ctx.shape, ctx.dims, ctx.keepdim) * exp(x - y), None, None
+        y = _unreduce(ctx, y)
+        return _unreduce(ctx, g) * exp(x - y), None, None
 
 
 def logsumexp(input, dim, keepdim=False):
@@ -374,35 +388,35 @@ def log_softmax(input, dim, dtype=None):
 
 
 class CrossEntropy(Function):
-    """ℓₙ = −log softmax(xₙ)[yₙ] for logits x (N, C) and class indices y (N), as one op;
-    targets equal to ignore_index count for nothing, 'mean' divides by the number that count.
+    """ℓₙ = −log softmax(xₙ)[yₙ] = lseₙ − xₙ[yₙ] for logits x (N, C) and class indices y (N),
+    with lseₙ = log Σ_c e^(xₙ[c]), as one op; targets equal to ignore_index count for nothing,
+    'mean' divides by the number that count.
 
-        ∂ℓₙ/∂xₙ = softmax(xₙ) − onehot(yₙ)
+        ∂ℓₙ/∂xₙ = softmax(xₙ) − onehot(yₙ),     softmax(xₙ) = e^(xₙ − lseₙ)
 
     (the combination nll_loss(log_softmax(x)) would scatter its gradient into a (N, C) array of
-    zeros first). The backward recomputes the softmax: on the arrays without create_graph,
-    with the differentiable op with it, so second derivatives work."""
+    zeros first). Forward keeps lse, one number per row, so the backward on arrays gets the
+    softmax with one subtraction and one exp and subtracts 1 at the targets in place. With
+    create_graph it uses the differentiable softmax(x) instead, so second derivatives work."""
     array_backward = True
 
     @staticmethod
     def forward(ctx, x, target, ignore_index, reduction):
         xp = ctx.xp
         ctx.reduction = reduction
-        shifted = x - xp.amax(x, axis=1, keepdims=True)
-        logp = shifted - xp.log(xp.sum(xp.exp(shifted), axis=1, keepdims=True))
+        m = xp.amax(x, axis=1, keepdims=True)
+        lse = xp.log(xp.sum(xp.exp(x - m), axis=1, keepdims=True)) + m      # (N, 1)
         keep = target != ignore_index
         safe = xp.where(keep, target, 0)
         if safe.size:
             lo, hi = int(safe.min()), int(safe.max())
             if lo < 0 or hi >= x.shape[1]:
                 raise IndexError(f"Target {lo if lo < 0 else hi} is out of bounds.")
-        onehot = xp.zeros_like(x)
         rows = xp.arange(x.shape[0])
-        onehot[rows, safe] = keep
         weights = keep.astype(x.dtype)
-        losses = -logp[rows, safe] * weights
+        losses = (lse[:, 0] - x[rows, safe]) * weights
         count = weights.sum()
-        ctx.save_for_backward(x, onehot, weights, count)
+        ctx.save_for_backward(x, lse, safe, weights, count)
         if reduction == "none":
             return losses
         total = losses.sum()
@@ -410,15 +424,22 @@ class CrossEntropy(Function):
 
     @staticmethod
     def backward(ctx, g):
-        x, onehot, weights, count = ctx.saved_tensors
+        x, lse, safe, weights, count = ctx.saved_tensors
         if ctx.reduction == "none":
             scale = (g * weights).reshape(-1, 1)
         else:
             scale = g * weights.reshape(-1, 1)
             if ctx.reduction == "mean":
                 scale = scale / count
-        p = softmax(x, 1) if isinstance(x, Tensor) else softmax_array(ctx.xp, x, 1)
-        return (p - onehot) * scale, None, None, None
+        # an ignored row has weight 0, so subtracting 1 at its (placeholder) target is harmless
+        if isinstance(x, Tensor):
+            onehot = ctx.xp.zeros(x.shape, x._data.dtype)
+            onehot[ctx.xp.arange(x.shape[0]), safe._data] = 1
+            return (softmax(x, 1) - constant(onehot, ctx.device)) * scale, None, None, None
+        p = ctx.xp.exp(x - lse)
+        p[ctx.xp.arange(x.shape[0]), safe] -= 1
+        p *= scale
+        return p, None, None, None
 
 
 def cross_entropy(input, target, ignore_index=-100, reduction="mean"):
@@ -426,9 +447,11 @@ def cross_entropy(input, target, ignore_index=-100, reduction="mean"):
     mytorch.nn.functional.cross_entropy is the full PyTorch version and uses this one for
     its common case."""
     x = floating(input, "cross_entropy")
-    if x.ndim != 2 or target.ndim != 1 or target.shape[0] != x.shape[0]:
+    require_tensor(target, "cross_entropy", "target")
+    x_shape, t_shape = x._data.shape, target._data.shape
+    if len(x_shape) != 2 or len(t_shape) != 1 or t_shape[0] != x_shape[0]:
         raise RuntimeError(f"cross_entropy(): expected logits (N, C) and class indices (N), got "
-                           f"{tuple(x.shape)} and {tuple(target.shape)}")
+                           f"{x_shape} and {t_shape}")
     if target._device is not x._device:
         target = target.to(x.device)
     return CrossEntropy.apply(x, target._data, ignore_index, reduction)
@@ -470,8 +493,8 @@ class Norm(Function):
     def backward(ctx, g):
         x, y = ctx.saved_tensors
         p = ctx.p
-        y = _unreduce(y, ctx.shape, ctx.dims, ctx.keepdim)
-        g = _unreduce(g, ctx.shape, ctx.dims, ctx.keepdim)
+        y = _unreduce(ctx, y)
+        g = _unreduce(ctx, g)
         safe = where(y == 0, 1.0, y)
         scale = where(y == 0, 0.0, g / (safe if p == 2 else safe ** (p - 1)))
         direction = x if p == 2 else x * abs(x) ** (p - 2)
