@@ -140,6 +140,7 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
         root_grads = [g._data for g in root_grads]
     buffers = {}                 # node -> list of gradients, one per output (None: none yet)
     heap = []                    # (-node._seq, node) for the nodes that are waiting to run
+    idle = set()                 # nodes on the heap that no gradient has reached (yet)
     leaves = {}                  # id(leaf) -> [leaf, gradient, whether the engine summed it]
     for t, g in zip(roots, root_grads):
         fn = t.grad_fn
@@ -165,10 +166,8 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
     try:
         while heap:
             fn = heappop(heap)[1]
-            gouts = buffers.pop(fn)
-            # whether some output received a gradient
-            live = gouts[0] is not None if len(gouts) == 1 else any(g is not None for g in gouts)
-            if live:
+            gouts = buffers.pop(fn, None)        # None: scheduled, but no gradient came
+            if gouts is not None:
                 if fn._hooked:
                     _output_hooks(fn, gouts, arrays, accumulate)
                 if capture is not None:
@@ -176,13 +175,15 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
                         t = wanted.get((fn, i))
                         if t is not None:
                             captured[id(t)] = _as_tensor(g, _out_device(fn))
-            grads = None
-            if live and (needed is None or fn in needed):
+            runs = needed is None or fn in needed
+            if gouts is not None and runs:
                 grads = _call_backward(fn, gouts, arrays)
-            _send(fn, grads, buffers, heap, leaves, arrays)
+            else:
+                grads = (None,) * len(fn._edges)
+            _send(fn, grads, buffers, heap, idle, leaves, arrays)
             # free what backward needed, only in the nodes it ran through: autograd.grad
             # leaves the graph beyond its inputs as it was, for a later backward
-            if not retain_graph and (needed is None or fn in needed):
+            if not retain_graph and runs:
                 fn._saved = None     # frees what backward needed; None marks the node as freed
                 fn._inputs = None
                 fn._out_data = None
@@ -238,16 +239,19 @@ def _call_backward(fn, gouts, arrays):
     return grads
 
 
-def _send(fn, grads, buffers, heap, leaves, arrays):
+def _send(fn, grads, buffers, heap, idle, leaves, arrays):
     """Route each input gradient, reduced to its input's shape and dtype, to where it goes: a
     leaf's sum, or the buffer of the node that made the input, which is then scheduled to run
-    (with no gradient, when none comes, so that it is freed all the same)."""
+    (with no gradient, when none comes, so that it is freed all the same). `grads` holds one
+    gradient (or None) per edge."""
     array_type = fn.device.array_type if arrays else None
-    for i, e in enumerate(fn._edges):
+    i = -1
+    for e in fn._edges:
+        i += 1
         if e is None:
             continue
-        parent, nr, leaf, _, shape, dtype = e
-        g = grads[i] if grads is not None else None
+        parent, nr, leaf, shape, dtype = e
+        g = grads[i]
         if g is not None:
             if type(g) is not array_type:
                 g = _checked(fn, g, i, arrays)
@@ -268,12 +272,19 @@ def _send(fn, grads, buffers, heap, leaves, arrays):
                 continue
         elif parent is None:
             continue
+        else:
+            # no gradient for this input: its node still runs (to be freed), unless it is
+            # on the heap already; a node on the heap has a buffer or is in `idle`
+            if parent not in buffers and parent not in idle:
+                idle.add(parent)
+                heappush(heap, (-parent._seq, parent))
+            continue
         buf = buffers.get(parent)
         if buf is None:
             buf = buffers[parent] = [None] * parent._n_outputs
-            heappush(heap, (-parent._seq, parent))
-        if g is not None:
-            buf[nr] = g if buf[nr] is None else buf[nr] + g
+            if parent not in idle:
+                heappush(heap, (-parent._seq, parent))
+        buf[nr] = g if buf[nr] is None else buf[nr] + g
 
 
 def _checked(fn, g, i, arrays):

@@ -123,9 +123,17 @@ class Function:
                     self._check_version(payload, version)
                 out.append(payload._data if arrays else payload)
             elif kind == "output":
-                out.append(self._output_array(payload) if arrays else self._output(payload))
+                if arrays:
+                    array, vc, version = self._out_data[payload]
+                    if vc[0] != version:
+                        self._check_version(self._output(payload), version)
+                    out.append(array)
+                else:
+                    out.append(self._output(payload))
+            elif kind == "array":
+                out.append(payload if arrays else _wrap(payload, self.device))
             else:
-                out.append(payload._data if arrays and isinstance(payload, Tensor) else payload)
+                out.append(payload)
         return tuple(out)
 
     @property
@@ -135,9 +143,9 @@ class Function:
             raise RuntimeError(f"{self.name()}: ctx.inputs is kept only for a Function whose "
                                "backward reads ctx.inputs itself; save the inputs in forward "
                                "with ctx.save_for_backward(...) instead")
-        for a, e in zip(self._inputs, self._edges):
+        for a, e, version in zip(self._inputs, self._edges, self._versions):
             if e is not None:
-                self._check_version(a, e[3])
+                self._check_version(a, version)
         return self._inputs
 
     @property
@@ -179,12 +187,13 @@ class Function:
         arrays = []
         needs = []
         # an edge per input: for one that requires grad, (node that made it, its output index,
-        # the tensor itself if it is a leaf, its version, shape, dtype); None for the others.
+        # the tensor itself if it is a leaf, its shape, its dtype); None for the others.
         # Non-leaf inputs are not held by the edge, so no tensor <-> node cycle can form.
         edges = []
         for a in args:
             if isinstance(a, Tensor):
                 data = a._data
+                arrays.append(data)
                 if device is None:
                     device = a._device
                 elif a._device is not device:
@@ -192,17 +201,14 @@ class Function:
                 if a._requires_grad and recording:
                     track = True
                     fn = a.grad_fn
-                    edges.append((fn, a._output_nr, a if fn is None else None, a._vc[0],
-                                  data.shape, data.dtype))
+                    edges.append((fn, a._output_nr, a if fn is None else None, data.shape,
+                                  data.dtype))
                     needs.append(True)
-                else:
-                    edges.append(None)
-                    needs.append(False)
-                arrays.append(data)
+                    continue
             else:
                 arrays.append(a)
-                edges.append(None)
-                needs.append(False)
+            edges.append(None)
+            needs.append(False)
         if device is None:
             raise TypeError(f"{cls.__name__}.apply() needs at least one Tensor argument")
         ctx = _new(cls)
@@ -221,11 +227,11 @@ class Function:
             ctx._seq = next(_sequence)
             if ctx._keeps_inputs:
                 ctx._inputs = args
+                ctx._versions = [a._vc[0] if isinstance(a, Tensor) else None for a in args]
         out_device = ctx.output_device or device
-        array_type = out_device.array_type
         if type(out) is not tuple:
             raw = out
-            if type(out) is not array_type:      # NumPy gives scalars for 0-d results
+            if type(out) is not out_device.array_type:   # NumPy gives scalars for 0-d results
                 out = out_device.xp.asarray(out)
             t = _wrap(out, out_device)
             if cls.is_view:
@@ -238,6 +244,7 @@ class Function:
                 if ctx._to_save:
                     ctx._pack_saved(args, arrays, (t,), (raw,))
             return t
+        array_type = out_device.array_type
         outs = tuple(_wrap(y if type(y) is array_type else out_device.xp.asarray(y), out_device)
                      for y in out)
         if cls.is_view:
@@ -264,8 +271,8 @@ class Function:
 
     def _pack_saved(self, args, arrays, outs, raw_outs):
         """Pack the values forward saved: each as (kind, payload, version), an input tensor,
-        an output (by index; the node keeps that output's array), or a constant (a Tensor or
-        a Python value)."""
+        an output (by index; the node keeps that output's array), an array of forward's own
+        (a mask, an intermediate: a constant for autograd), or a Python value."""
         saved = []
         for value in self._to_save:
             if value is None:
@@ -298,9 +305,9 @@ class Function:
             i += 1
         if isinstance(value, (int, float, bool)):
             return ("constant", value, None)
-        if not isinstance(value, self.device.array_type):
+        if type(value) is not self.device.array_type:
             value = self.xp.asarray(value)       # a NumPy scalar from a 0-d computation
-        return ("constant", _wrap(value, self.device), None)
+        return ("array", value, None)            # wrapped as a Tensor only if asked for one
 
     def __init_subclass__(cls, **kwargs):
         """Decide once per class, from the names its backward's code uses, what a node keeps
@@ -313,13 +320,6 @@ class Function:
         names = code.co_names if code is not None else ("outputs", "inputs")
         cls._keeps_outputs = "outputs" in names
         cls._keeps_inputs = "inputs" in names or "backward_by_autograd" in names
-
-    def _output_array(self, i):
-        """The array of output i, checked against in-place changes since forward."""
-        array, vc, version = self._out_data[i]
-        if vc[0] != version:
-            self._check_version(self._output(i), version)
-        return array
 
     def _output(self, i):
         """Output i, rebuilt from the array and version counter the node keeps: a tensor in

@@ -11,6 +11,8 @@ Two cases PyTorch allows are refused with an explanation: in-place on a leaf tha
 grad (PyTorch refuses it too), and recorded in-place on a view, whose base's history PyTorch
 rewrites; here, `clone()` first.
 """
+import operator
+
 from . import arithmetic, elementwise, indexing
 from .common import require_tensor
 from .. import dtypes
@@ -94,26 +96,34 @@ def _inplace(self, op, *args, **kwargs):
 
 def _fast(self, other, ufunc, name, alpha=1):
     """self ⊙= alpha·other straight into the array, when nothing needs recording."""
+    data = self._data
     a = other._data if isinstance(other, Tensor) else other
     if isinstance(other, Tensor):
         if other._device is not self._device:
             raise RuntimeError(f"expected all tensors to be on the same device, found "
                                f"{self._device} and {other._device} (in {name})")
-        if a.dtype != self._data.dtype:
+        if a.dtype != data.dtype:
             _check_cast(self, dtypes.result_type(self, other))
-    elif self._data.dtype.kind != "f" and isinstance(other, float):
+    elif data.dtype.kind != "f" and isinstance(other, float):
         _check_cast(self, dtypes.get_default_dtype())
     if alpha != 1:
-        if isinstance(alpha, float) and self._data.dtype.kind != "f":
+        if isinstance(alpha, float) and data.dtype.kind != "f":
             _check_cast(self, dtypes.get_default_dtype())
         a = a * alpha
     try:
-        getattr(self._device.xp, ufunc)(self._data, a, out=self._data, casting="unsafe")
+        if type(a) is type(data) and a.dtype == data.dtype:
+            _OPERATORS[ufunc](data, a)       # data += a: no casting to ask for
+        else:
+            getattr(self._device.xp, ufunc)(data, a, out=data, casting="unsafe")
     except ValueError:
         raise RuntimeError(f"{name}: output with shape {list(self.shape)} doesn't match the "
                            f"broadcast shape of the operand {list(other.shape)}") from None
     self._vc[0] += 1
     return self
+
+
+_OPERATORS = {"add": operator.iadd, "subtract": operator.isub, "multiply": operator.imul,
+              "true_divide": operator.itruediv}
 
 
 def add_(self, other, *, alpha=1):

@@ -23,18 +23,20 @@ from ..tensor import Tensor
 
 
 
-def _unreduce(ctx, g, dims=None):
+def _unreduce(ctx, g, dims=None, scale=None):
     """A reduced gradient (or saved value) broadcast back to the input's shape `ctx.shape`: the
-    dims reduced (`dims`, by default `ctx.dims`) put back with size 1 unless keepdim, then
-    stretched. On arrays (an array_backward without create_graph) a read-only broadcast view."""
+    dims reduced (`dims`, by default `ctx.dims`) put back with size 1 unless keepdim, times
+    `scale` if given, then stretched. On arrays (an array_backward without create_graph) a
+    read-only broadcast view. (Scaling after the reshape keeps a 0-d gradient an array: NumPy
+    turns 0-d results into scalars.)"""
     dims = ctx.dims if dims is None else dims
     if isinstance(g, Tensor):
         if not ctx.keepdim:
             g = reshape(g, reduced_shape(ctx.shape, dims))
-        return expand(g, ctx.shape)
+        return expand(g if scale is None else g * scale, ctx.shape)
     if not ctx.keepdim:
         g = g.reshape(reduced_shape(ctx.shape, dims))
-    return ctx.xp.broadcast_to(g, ctx.shape)
+    return ctx.xp.broadcast_to(g if scale is None else g * scale, ctx.shape)
 
 
 class Sum(Function):
@@ -85,7 +87,7 @@ class Mean(Function):
     @staticmethod
     def backward(ctx, g):
         scale = 1.0 / ctx.n if ctx.n else 0.0        # n = 0: the input, and its gradient, is empty
-        return _unreduce(ctx, g * scale), None, None
+        return _unreduce(ctx, g, scale=scale), None, None
 
 
 def mean(input, dim=None, keepdim=False, *, dtype=None):
