@@ -8,13 +8,21 @@ import numpy as np
 import mytorch as mt
 
 
-def measure(fns, repeats, number=1, warmup=3):
+def measure(fns, repeats, number=1, warmup=3, settle=0):
     """Time each function of `fns` (a dict name -> zero-argument callable).
 
-    Every repeat calls each function `number` times in a row and records the mean seconds per
-    call; the functions take turns within each repeat, so a slow patch of the machine hurts all
-    of them alike. Returns name -> {"median": s, "min": s, "repeats": n, "samples": [s, ...]}
-    (seconds per call).
+    Every repeat gives each function a turn: `settle` calls that are not timed, then `number`
+    calls in a row whose mean is recorded. The functions take turns within each repeat, so a
+    slow patch of the machine hurts all of them alike. Returns name -> {"median": s, "min": s,
+    "repeats": n, "samples": [s, ...]} (seconds per call).
+
+    Why settle: a training step right after the other side's step is not a training step as a
+    training loop runs it. The two sides free and allocate their large arrays in different
+    patterns, so at each switch the C allocator hands memory back to the operating system and
+    takes it again, and the first step after the switch spends a large part of its time in
+    page faults (on the machines here about 400 faults and 1 ms of system time for the MLP
+    step, against none in a loop of one side alone). One untimed call per turn lets the
+    allocator settle, and the timed calls are the steady state of a training loop.
     """
     for fn in fns.values():
         for _ in range(warmup):
@@ -23,6 +31,8 @@ def measure(fns, repeats, number=1, warmup=3):
     clock = time.perf_counter
     for _ in range(repeats):
         for name, fn in fns.items():
+            for _ in range(settle):
+                fn()
             start = clock()
             for _ in range(number):
                 fn()
@@ -40,11 +50,12 @@ def calibrate(fn, target_s=0.02):
     return max(1, int(target_s / max(once, 1e-9)))
 
 
-def ratio_workload(name, what, mytorch_fn, numpy_fn, target_ratio, quick, repeats):
+def ratio_workload(name, what, mytorch_fn, numpy_fn, target_ratio, quick, repeats, settle=1):
     """Time one mytorch step against its NumPy twin and report milliseconds and their ratio
     against `target_ratio` (the shape of every large-array workload)."""
     fns = {"mytorch": mytorch_fn, "numpy": numpy_fn}
-    times = measure(fns, repeats=3 if quick else repeats, number=1, warmup=1 if quick else 3)
+    times = measure(fns, repeats=3 if quick else repeats, number=1, warmup=1 if quick else 3,
+                    settle=settle)
     ms = {side: {k: t[k] * 1e3 for k in ("median", "min")} for side, t in times.items()}
     # each repeat times the two sides back to back, so the ratio within a repeat is what a
     # slow patch of a shared machine disturbs least: the figure is the median of those

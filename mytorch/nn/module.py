@@ -241,12 +241,18 @@ class Module:
     # ---- attribute access: the registries behave like attributes ----------------------------
 
     def __getattr__(self, name):
-        # only called when normal lookup fails: look in the registries
+        # only called when normal lookup fails: look in the registries (parameters first, the
+        # attributes every forward reads)
         d = self.__dict__
-        for registry in ("_parameters", "_buffers", "_modules"):
-            found = d.get(registry)
-            if found is not None and name in found:
-                return found[name]
+        if "_parameters" in d:
+            params = d["_parameters"]
+            if name in params:
+                return params[name]
+            buffers, modules = d.get("_buffers", {}), d.get("_modules", {})
+            if name in buffers:
+                return buffers[name]
+            if name in modules:
+                return modules[name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def __setattr__(self, name, value):

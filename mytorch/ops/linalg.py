@@ -79,7 +79,9 @@ class Linear(Function):
     def forward(ctx, x, w, b):
         ctx.save_for_backward(x, w)
         y = ctx.xp.matmul(x, w.T)
-        return y if b is None else y + b
+        if b is not None:
+            y += b                  # into the product's own array: no second (N, out) array
+        return y
 
     @staticmethod
     def backward(ctx, g):

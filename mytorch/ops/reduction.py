@@ -409,15 +409,19 @@ class CrossEntropy(Function):
         m = xp.amax(x, axis=1, keepdims=True)
         lse = xp.log(xp.sum(xp.exp(x - m), axis=1, keepdims=True)) + m      # (N, 1)
         keep = target != ignore_index
-        safe = xp.where(keep, target, 0)
+        if keep.all():                   # the common case: every target counts, equally
+            safe, weights, count = target, None, x.shape[0]
+        else:
+            safe = xp.where(keep, target, 0)
+            weights = keep.astype(x.dtype)
+            count = weights.sum()
         if safe.size:
             lo, hi = int(safe.min()), int(safe.max())
             if lo < 0 or hi >= x.shape[1]:
                 raise IndexError(f"Target {lo if lo < 0 else hi} is out of bounds.")
-        rows = xp.arange(x.shape[0])
-        weights = keep.astype(x.dtype)
-        losses = (lse[:, 0] - x[rows, safe]) * weights
-        count = weights.sum()
+        losses = lse[:, 0] - x[xp.arange(x.shape[0]), safe]
+        if weights is not None:
+            losses *= weights
         ctx.save_for_backward(x, lse, safe, weights, count)
         if reduction == "none":
             return losses
@@ -428,9 +432,9 @@ class CrossEntropy(Function):
     def backward(ctx, g):
         x, lse, safe, weights, count = ctx.saved_tensors
         if ctx.reduction == "none":
-            scale = (g * weights).reshape(-1, 1)
+            scale = (g if weights is None else g * weights).reshape(-1, 1)
         else:
-            scale = g * weights.reshape(-1, 1)
+            scale = g if weights is None else g * weights.reshape(-1, 1)
             if ctx.reduction == "mean":
                 scale = scale / count
         # an ignored row has weight 0, so subtracting 1 at its (placeholder) target is harmless

@@ -61,7 +61,7 @@ def _hooked_step(step):
     def wrapper(self, *args, **kwargs):
         if self._stepping:                    # a subclass's step calling super().step()
             return step(self, *args, **kwargs)
-        for hook in list(self._step_pre_hooks.values()):
+        for hook in list(self._step_pre_hooks.values()) if self._step_pre_hooks else ():
             result = hook(self, args, kwargs)
             if result is not None:
                 if not (isinstance(result, tuple) and len(result) == 2):
@@ -75,7 +75,7 @@ def _hooked_step(step):
         finally:
             self._stepping = False
         self._opt_called = True
-        for hook in list(self._step_post_hooks.values()):
+        for hook in list(self._step_post_hooks.values()) if self._step_post_hooks else ():
             hook(self, args, kwargs)
         return out
     return wrapper

@@ -35,18 +35,23 @@ class SGD(Optimizer):
     def step(self, closure=None):
         """One update of every parameter that has a gradient; returns the closure's loss."""
         loss = self._evaluate(closure)
-        for group, p in self._params_with_grad():
-            lr, momentum = group["lr"], group["momentum"]
-            g = -p.grad if group["maximize"] else p.grad
-            if group["weight_decay"] != 0:
-                g = g.add(p, alpha=group["weight_decay"])
-            if momentum != 0:
-                state = self._state_of(p)         # plain SGD keeps no state at all
-                buf = state.get("momentum_buffer")
-                if buf is None:
-                    buf = state["momentum_buffer"] = g.detach().clone()
-                else:
-                    buf.mul_(momentum).add_(g, alpha=1 - group["dampening"])
-                g = g.add(buf, alpha=momentum) if group["nesterov"] else buf
-            p.add_(g, alpha=-lr)
+        for group in self.param_groups:
+            lr, momentum, weight_decay = group["lr"], group["momentum"], group["weight_decay"]
+            for p in group["params"]:
+                g = p.grad
+                if g is None:
+                    continue
+                if group["maximize"]:
+                    g = -g
+                if weight_decay != 0:
+                    g = g.add(p, alpha=weight_decay)
+                if momentum != 0:
+                    state = self._state_of(p)         # plain SGD keeps no state at all
+                    buf = state.get("momentum_buffer")
+                    if buf is None:
+                        buf = state["momentum_buffer"] = g.detach().clone()
+                    else:
+                        buf.mul_(momentum).add_(g, alpha=1 - group["dampening"])
+                    g = g.add(buf, alpha=momentum) if group["nesterov"] else buf
+                p.add_(g, alpha=-lr)
         return loss
