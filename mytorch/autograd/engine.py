@@ -90,7 +90,8 @@ def _root_grads(tensors, grad_tensors):
             if t._data.size != 1:
                 raise RuntimeError(f"grad can be implicitly created only for scalar outputs "
                                    f"(got a tensor of shape {tuple(t.shape)})")
-            g = _wrap(t._device.xp.ones_like(t._data), t._device)
+            data = t._data                 # (asarray: np.ones_like costs several µs)
+            g = _wrap(t._device.xp.asarray(1, dtype=data.dtype).reshape(data.shape), t._device)
         elif not isinstance(g, Tensor):
             raise TypeError(f"gradient must be a Tensor, got {type(g).__name__}")
         elif tuple(g.shape) != tuple(t.shape):

@@ -39,6 +39,10 @@ class Backend:
         """A read-only strided view of all windows of `window_shape` along `axis`."""
         return self.xp.lib.stride_tricks.sliding_window_view(x, window_shape, axis=axis)
 
+    def broadcast_to(self, x, shape):
+        """`x` broadcast to `shape`: a read-only view."""
+        return self.xp.broadcast_to(x, shape)
+
     def erf(self, x):
         """The error function, elementwise, accurate to round-off of x's dtype."""
         raise NotImplementedError

@@ -36,7 +36,7 @@ def _unreduce(ctx, g, dims=None, scale=None):
         return expand(g if scale is None else g * scale, ctx.shape)
     if not ctx.keepdim:
         g = g.reshape(reduced_shape(ctx.shape, dims))
-    return ctx.xp.broadcast_to(g if scale is None else g * scale, ctx.shape)
+    return ctx.device.backend.broadcast_to(g if scale is None else g * scale, ctx.shape)
 
 
 class Sum(Function):
@@ -46,7 +46,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, x, dims, keepdim):
         ctx.dims, ctx.keepdim, ctx.shape = dims, keepdim, x.shape
-        return ctx.xp.sum(x, axis=dims, keepdims=keepdim)
+        return x.sum(axis=dims, keepdims=keepdim)       # (the method: xp.sum adds Python layers)
 
     @staticmethod
     def backward(ctx, g):
@@ -406,8 +406,8 @@ class CrossEntropy(Function):
     def forward(ctx, x, target, ignore_index, reduction):
         xp = ctx.xp
         ctx.reduction = reduction
-        m = xp.amax(x, axis=1, keepdims=True)
-        lse = xp.log(xp.sum(xp.exp(x - m), axis=1, keepdims=True)) + m      # (N, 1)
+        m = x.max(axis=1, keepdims=True)
+        lse = xp.log(xp.exp(x - m).sum(axis=1, keepdims=True)) + m          # (N, 1)
         keep = target != ignore_index
         if keep.all():                   # the common case: every target counts, equally
             safe, weights, count = target, None, x.shape[0]
