@@ -138,3 +138,29 @@ def test_erf_keeps_float32_and_special_values(device):
     out = special.cpu().numpy()
     assert out[0] == 1.0 and out[1] == -1.0 and np.isnan(out[2]) and out[3] == 0.0
     assert mt.erf(mt.tensor([1, 2], device=device)).dtype == mt.float32   # ints become float
+
+
+@pytest.mark.parametrize("shape, to", [((), (3, 4)), ((1,), (5,)), ((4, 1), (4, 6)),
+                                       ((1, 3), (2, 5, 3)), ((2, 3), (2, 3)),
+                                       ((3, 1, 2), (3, 4, 2))])
+def test_cpu_broadcast_to_is_numpys_read_only_view(shape, to):
+    """The cpu backend builds the broadcast view itself; it must be what np.broadcast_to gives:
+    the same values and strides, a view of x, not writable."""
+    backend = mt.device("cpu").backend
+    x = np.arange(math.prod(shape), dtype=np.float32).reshape(shape)
+    got, want = backend.broadcast_to(x, to), np.broadcast_to(x, to)
+    assert got.shape == want.shape and got.strides == want.strides and got.dtype == x.dtype
+    np.testing.assert_array_equal(got, want)
+    assert np.shares_memory(got, x) and not got.flags.writeable
+    with pytest.raises(ValueError):
+        got[...] = 0
+
+
+def test_cpu_broadcast_to_of_a_strided_view_and_bad_shapes():
+    backend = mt.device("cpu").backend
+    x = np.arange(12.0).reshape(3, 4)[:, ::2]              # not contiguous: NumPy's own path
+    np.testing.assert_array_equal(backend.broadcast_to(x, (2, 3, 2)), np.broadcast_to(x, (2, 3, 2)))
+    with pytest.raises(ValueError):
+        backend.broadcast_to(np.ones((2, 3)), (2, 4))
+    with pytest.raises(ValueError):
+        backend.broadcast_to(np.ones((2, 3)), (3,))
