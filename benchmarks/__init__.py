@@ -18,7 +18,10 @@ Run `python -m benchmarks` from the repository root (`make bench`); `--quick` fo
 `--json PATH` to keep the numbers. Speed is measured here and never asserted in tests.
 
 Both sides use the same BLAS with one thread (OPENBLAS_NUM_THREADS=1 unless already set), so a
-ratio compares the framework, not thread scheduling. The variables are set here, before NumPy
+ratio compares the framework, not thread scheduling. Each turn of a side starts with one
+untimed call, and `python -m benchmarks` asks glibc's malloc to keep freed memory
+(`__main__.steady_allocator`): both so that what is timed is a training loop's steady state,
+not the allocator handing memory back and forth between two programs that take turns. The variables are set here, before NumPy
 is first imported, which is why this file imports nothing else first.
 """
 import os

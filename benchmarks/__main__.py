@@ -1,5 +1,6 @@
 """`python -m benchmarks [--quick] [--json PATH] [NAME ...]`: run the workloads, print a table."""
 import argparse
+import ctypes
 import importlib
 import json
 import os
@@ -21,6 +22,22 @@ def _row(r):
             f"{goal:<18} {'met' if t['met'] else 'MISSED'}")
 
 
+def steady_allocator():
+    """Ask glibc's malloc to keep freed memory rather than hand it back to the operating
+    system (and to serve large arrays from its heap rather than from a fresh mapping each):
+    returns whether it could. Timing two programs in turn makes the allocator give memory back
+    and fault it in again at each switch, which a training loop of either alone never does,
+    and which cost the first CNN workload of a run up to half of NumPy's step time. Both sides
+    get the same allocator; elsewhere than on glibc nothing changes."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return False
+    m_trim_threshold, m_mmap_threshold = -1, -3          # from glibc's malloc.h
+    return bool(libc.mallopt(m_mmap_threshold, 1 << 30) and
+                libc.mallopt(m_trim_threshold, (1 << 31) - 1))
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("names", nargs="*", metavar="NAME",
@@ -34,8 +51,10 @@ def main(argv=None):
 
     import numpy as np
     threads = os.environ.get("OPENBLAS_NUM_THREADS")
+    steady = steady_allocator()
     print(f"mytorch vs hand-written NumPy  (python {platform.python_version()}, numpy "
-          f"{np.__version__}, OPENBLAS_NUM_THREADS={threads}{', quick' if args.quick else ''})")
+          f"{np.__version__}, OPENBLAS_NUM_THREADS={threads}"
+          f"{', malloc keeps freed memory' if steady else ''}{', quick' if args.quick else ''})")
     header = (f"{'workload':<12} {'unit':<6} {'mt med':>9} {'mt min':>9} {'np med':>9} "
               f"{'np min':>9} {'ratio':>8}  {'target':<18} status")
     print(header)
@@ -53,7 +72,8 @@ def main(argv=None):
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"quick": args.quick, "numpy": np.__version__,
-                       "openblas_threads": threads, "results": results}, f, indent=2)
+                       "openblas_threads": threads, "steady_allocator": steady,
+                       "results": results}, f, indent=2)
     return 0
 
 
