@@ -278,6 +278,10 @@ class Function:
             if value is None:
                 saved.append(_CONSTANT_NONE)
                 continue
+            kind = type(value)
+            if kind is int or kind is float or kind is bool:
+                saved.append(("constant", value, None))
+                continue
             if isinstance(value, Tensor):
                 saved.append(("input", value, value._vc[0]))
                 continue

@@ -97,15 +97,17 @@ def _inplace(self, op, *args, **kwargs):
 def _fast(self, other, ufunc, name, alpha=1):
     """self ⊙= alpha·other straight into the array, when nothing needs recording."""
     data = self._data
-    a = other._data if isinstance(other, Tensor) else other
     if isinstance(other, Tensor):
+        a = other._data
         if other._device is not self._device:
             raise RuntimeError(f"expected all tensors to be on the same device, found "
                                f"{self._device} and {other._device} (in {name})")
         if a.dtype != data.dtype:
             _check_cast(self, dtypes.result_type(self, other))
-    elif data.dtype.kind != "f" and isinstance(other, float):
-        _check_cast(self, dtypes.get_default_dtype())
+    else:
+        a = other
+        if data.dtype.kind != "f" and isinstance(other, float):
+            _check_cast(self, dtypes.get_default_dtype())
     if alpha != 1:
         if isinstance(alpha, float) and data.dtype.kind != "f":
             _check_cast(self, dtypes.get_default_dtype())
@@ -127,25 +129,25 @@ _OPERATORS = {"add": operator.iadd, "subtract": operator.isub, "multiply": opera
 
 
 def add_(self, other, *, alpha=1):
-    if not _recording(self, other) and self._data.dtype.kind != "b":
+    if not (_state.enabled and _recording(self, other)) and self._data.dtype.kind != "b":
         return _fast(self, other, "add", "add_", alpha)
     return _inplace(self, arithmetic.add, other if alpha == 1 else other * alpha)
 
 
 def sub_(self, other, *, alpha=1):
-    if not _recording(self, other) and self._data.dtype.kind != "b":
+    if not (_state.enabled and _recording(self, other)) and self._data.dtype.kind != "b":
         return _fast(self, other, "subtract", "sub_", alpha)
     return _inplace(self, arithmetic.sub, other if alpha == 1 else other * alpha)
 
 
 def mul_(self, other):
-    if not _recording(self, other) and self._data.dtype.kind != "b":
+    if not (_state.enabled and _recording(self, other)) and self._data.dtype.kind != "b":
         return _fast(self, other, "multiply", "mul_")
     return _inplace(self, arithmetic.mul, other)
 
 
 def div_(self, other):
-    if not _recording(self, other) and self._data.dtype.kind == "f":
+    if not (_state.enabled and _recording(self, other)) and self._data.dtype.kind == "f":
         return _fast(self, other, "true_divide", "div_")
     return _inplace(self, arithmetic.div, other)
 
