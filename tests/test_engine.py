@@ -383,27 +383,22 @@ def test_nodes_do_not_keep_inputs_they_did_not_save():
     np.testing.assert_allclose(_np(x.grad), 1 - np.tanh(_np(x) + 1) ** 2, rtol=1e-6)
 
 
-def test_ctx_inputs_needs_backward_to_read_them():
-    class Helper(Function):
-        @staticmethod
-        def forward(ctx, x):
-            return x * 2
-
-        @staticmethod
-        def backward(ctx, g):
-            return _read_inputs(ctx)[0] * 0 + g * 2      # ctx.inputs behind a helper
-
-    x = mt.randn(3, requires_grad=True)
-    with pytest.raises(RuntimeError, match="ctx.inputs is kept only for a Function whose "
-                                           "backward reads ctx.inputs"):
-        Helper.apply(x).sum().backward()
-
-
 def _read_inputs(ctx):
     return ctx.inputs
 
 
-def test_ctx_outputs_needs_backward_to_read_them():
+def _read_outputs(ctx):
+    return ctx.outputs
+
+
+@pytest.mark.parametrize("read, match", [
+    (_read_inputs, "ctx.inputs is kept only for a Function whose backward reads ctx.inputs"),
+    (_read_outputs, "output 0 is not kept for backward; save it in forward with "
+                    "ctx.save_for_backward"),
+], ids=["inputs", "outputs"])
+def test_ctx_inputs_and_outputs_need_backward_to_read_them(read, match):
+    """A node keeps its inputs / outputs only if its backward's own code reads ctx.inputs /
+    ctx.outputs; reading them behind a helper gets an error that says what to do instead."""
     class Helper(Function):
         @staticmethod
         def forward(ctx, x):
@@ -411,16 +406,11 @@ def test_ctx_outputs_needs_backward_to_read_them():
 
         @staticmethod
         def backward(ctx, g):
-            return _read_outputs(ctx)[0] * 0 + g * 2     # ctx.outputs behind a helper
+            return read(ctx)[0] * 0 + g * 2          # ctx.inputs / ctx.outputs behind a helper
 
     x = mt.randn(3, requires_grad=True)
-    with pytest.raises(RuntimeError, match="output 0 is not kept for backward; save it in "
-                                           "forward with ctx.save_for_backward"):
+    with pytest.raises(RuntimeError, match=match):
         Helper.apply(x).sum().backward()
-
-
-def _read_outputs(ctx):
-    return ctx.outputs
 
 
 class Square(Function):

@@ -20,6 +20,7 @@ Function sets `array_backward` compute on them directly; the others get them wra
 """
 import sys
 from heapq import heappop, heappush
+from operator import attrgetter
 
 from ..tensor import Tensor, _wrap
 from .grad_mode import _state
@@ -113,17 +114,13 @@ def _needed(roots, targets):
                 seen.add(e[0])
                 stack.append(e[0])
     needed = set()
-    for fn in sorted(seen, key=_made):           # a node after the nodes that made its inputs
+    for fn in sorted(seen, key=attrgetter("_seq")):   # after the nodes that made its inputs
         for e in fn._edges:
             if e is not None and (id(e[2]) in targets if e[0] is None else
                                   (e[0] in targets or e[0] in needed)):
                 needed.add(fn)
                 break
     return needed
-
-
-def _made(fn):
-    return fn._seq
 
 
 def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
@@ -151,8 +148,7 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
             continue
         buf = buffers.get(fn)
         if buf is None:
-            buf = buffers[fn] = [None] * fn._n_outputs
-            heappush(heap, (-fn._seq, fn))
+            buf = _new_buffer(buffers, heap, idle, fn)
         buf[t._output_nr] = g if buf[t._output_nr] is None else buf[t._output_nr] + g
 
     captured = {}
@@ -282,10 +278,17 @@ def _send(fn, grads, buffers, heap, idle, leaves, arrays):
             continue
         buf = buffers.get(parent)
         if buf is None:
-            buf = buffers[parent] = [None] * parent._n_outputs
-            if parent not in idle:
-                heappush(heap, (-parent._seq, parent))
+            buf = _new_buffer(buffers, heap, idle, parent)
         buf[nr] = g if buf[nr] is None else buf[nr] + g
+
+
+def _new_buffer(buffers, heap, idle, fn):
+    """An empty gradient buffer for node `fn` (one slot per output), which goes on the heap
+    unless it is there already, waiting in `idle` for a gradient."""
+    buf = buffers[fn] = [None] * fn._n_outputs
+    if fn not in idle:
+        heappush(heap, (-fn._seq, fn))
+    return buf
 
 
 def _checked(fn, g, i, arrays):

@@ -278,8 +278,7 @@ class Function:
             if value is None:
                 saved.append(_CONSTANT_NONE)
                 continue
-            kind = type(value)
-            if kind is int or kind is float or kind is bool:
+            if isinstance(value, (int, float, bool)):        # numbers are never inputs
                 saved.append(("constant", value, None))
                 continue
             if isinstance(value, Tensor):
@@ -307,8 +306,6 @@ class Function:
                 self._out_data[i] = (t._data, t._vc, t._vc[0])
                 return ("output", i, None)
             i += 1
-        if isinstance(value, (int, float, bool)):
-            return ("constant", value, None)
         if type(value) is not self.device.array_type:
             value = self.xp.asarray(value)       # a NumPy scalar from a 0-d computation
         return ("array", value, None)            # wrapped as a Tensor only if asked for one

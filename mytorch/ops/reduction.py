@@ -331,8 +331,8 @@ class Softmax(Function):
 
 def softmax_array(xp, x, dim):
     """Softmax on an array (fused kernels call it too)."""
-    e = xp.exp(x - xp.amax(x, axis=dim, keepdims=True)) if x.size else x
-    return e / xp.sum(e, axis=dim, keepdims=True)
+    e = xp.exp(x - x.max(axis=dim, keepdims=True)) if x.size else x
+    return e / e.sum(axis=dim, keepdims=True)        # (array methods: xp.sum adds Python layers)
 
 
 class SafeSoftmax(Softmax):
