@@ -278,9 +278,6 @@ class Function:
             if value is None:
                 saved.append(_CONSTANT_NONE)
                 continue
-            if isinstance(value, (int, float, bool)):        # numbers are never inputs
-                saved.append(("constant", value, None))
-                continue
             if isinstance(value, Tensor):
                 saved.append(("input", value, value._vc[0]))
                 continue
@@ -306,6 +303,8 @@ class Function:
                 self._out_data[i] = (t._data, t._vc, t._vc[0])
                 return ("output", i, None)
             i += 1
+        if isinstance(value, (int, float, bool)):   # (after the outputs: a 0-d result can be
+            return ("constant", value, None)         # a NumPy scalar, a float subclass)
         if type(value) is not self.device.array_type:
             value = self.xp.asarray(value)       # a NumPy scalar from a 0-d computation
         return ("array", value, None)            # wrapped as a Tensor only if asked for one
