@@ -180,6 +180,32 @@ def test_custom_function_wrong_gradient_shape():
         Bad.apply(mt.ones(2, requires_grad=True)).sum().backward()
 
 
+def test_custom_function_wrong_gradient_shape_names_its_index():
+    class Bad(mt.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            return a * b
+
+        @staticmethod
+        def backward(ctx, g):
+            return g, mt.ones(5)
+
+    a = mt.ones(2, requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"returned an invalid gradient at index 1 - got \[5\]"):
+        Bad.apply(a, a).sum().backward()
+
+
+def test_custom_function_with_init_is_refused():
+    with pytest.raises(TypeError, match="Stateful: a Function subclass must not define __init__"):
+        class Stateful(mt.autograd.Function):
+            def __init__(self, scale):
+                self.scale = scale
+
+            @staticmethod
+            def forward(ctx, x):
+                return x
+
+
 def test_numpy_of_grad_tensor():
     with pytest.raises(RuntimeError, match=r"Use tensor.detach\(\).numpy\(\) instead"):
         mt.ones(2, requires_grad=True).numpy()

@@ -25,6 +25,8 @@ from operator import attrgetter
 from ..tensor import Tensor, _wrap
 from .grad_mode import _state
 
+_NOTHING = ()        # what a node that does not run sends: no gradient for any input
+
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
     """Accumulate the gradients of `tensors` into `.grad` of the leaves (or only of `inputs`)."""
@@ -164,19 +166,22 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
         while heap:
             fn = heappop(heap)[1]
             gouts = buffers.pop(fn, None)        # None: scheduled, but no gradient came
+            runs = needed is None or fn in needed
             if gouts is not None:
                 if fn._hooked:
                     _output_hooks(fn, gouts, arrays, accumulate)
                 if capture is not None:
-                    for i, g in enumerate(gouts):
-                        t = wanted.get((fn, i))
-                        if t is not None:
-                            captured[id(t)] = _as_tensor(g, _out_device(fn))
-            runs = needed is None or fn in needed
-            if gouts is not None and runs:
-                grads = _call_backward(fn, gouts, arrays)
+                    _capture(fn, gouts, wanted, captured)
+            if gouts is None or not runs:
+                grads = _NOTHING
             else:
-                grads = (None,) * len(fn._edges)
+                if fn._n_outputs > 1 and fn._materialize:
+                    _materialize(fn, gouts, arrays)
+                if fn.array_backward or not arrays:
+                    grads = fn.backward(fn, *gouts)
+                else:
+                    device = _out_device(fn)
+                    grads = fn.backward(fn, *[_as_tensor(g, device) for g in gouts])
             _send(fn, grads, buffers, heap, idle, leaves, arrays)
             # free what backward needed, only in the nodes it ran through: autograd.grad
             # leaves the graph beyond its inputs as it was, for a later backward
@@ -217,68 +222,72 @@ def _as_tensor(g, device):
     return g if g is None or isinstance(g, Tensor) else _wrap(g, device)
 
 
-def _call_backward(fn, gouts, arrays):
-    if fn._n_outputs > 1 and fn._materialize:
-        for i, g in enumerate(gouts):
-            if g is None and fn._out_data[i][0].dtype.kind == "f":
-                zeros = fn.xp.zeros_like(fn._out_data[i][0])
-                gouts[i] = zeros if arrays else _wrap(zeros, _out_device(fn))
-    if arrays and not fn.array_backward:
-        device = _out_device(fn)
-        grads = fn.backward(fn, *[_as_tensor(g, device) for g in gouts])
-    else:
-        grads = fn.backward(fn, *gouts)
-    if type(grads) is not tuple:
-        grads = (grads,)
-    if len(grads) != len(fn._edges):
-        raise RuntimeError(f"function {fn.name()} returned an incorrect number of gradients "
-                           f"(expected {len(fn._edges)}, got {len(grads)})")
-    return grads
+def _capture(fn, gouts, wanted, captured):
+    """autograd.grad: keep the gradients of the wanted outputs of `fn`."""
+    for i, g in enumerate(gouts):
+        t = wanted.get((fn, i))
+        if t is not None:
+            captured[id(t)] = _as_tensor(g, _out_device(fn))
+
+
+def _materialize(fn, gouts, arrays):
+    """Zeros for the float outputs of a multi-output node that received no gradient."""
+    for i, g in enumerate(gouts):
+        if g is None and fn._out_data[i][0].dtype.kind == "f":
+            zeros = fn.xp.zeros_like(fn._out_data[i][0])
+            gouts[i] = zeros if arrays else _wrap(zeros, _out_device(fn))
 
 
 def _send(fn, grads, buffers, heap, idle, leaves, arrays):
     """Route each input gradient, reduced to its input's shape and dtype, to where it goes: a
     leaf's sum, or the buffer of the node that made the input, which is then scheduled to run
-    (with no gradient, when none comes, so that it is freed all the same). `grads` holds one
-    gradient (or None) per edge."""
+    (with no gradient, when none comes, so that it is freed all the same). `grads` is what
+    backward returned: one gradient (or None) per input, or _NOTHING."""
+    edges = fn._edges
+    if type(grads) is not tuple:
+        grads = (grads,)
+    elif grads is _NOTHING:
+        grads = (None,) * len(edges)
+    if len(grads) != len(edges):
+        raise RuntimeError(f"function {fn.name()} returned an incorrect number of gradients "
+                           f"(expected {len(edges)}, got {len(grads)})")
     array_type = fn.device.array_type if arrays else None
     i = -1
-    for e in fn._edges:
+    for e in edges:              # (a counter, not zip: this runs for every node)
         i += 1
         if e is None:
             continue
         parent, nr, leaf, shape, dtype = e
         g = grads[i]
-        if g is not None:
-            if type(g) is not array_type:
-                g = _checked(fn, g, i, arrays)
-            data = g if arrays else g._data
-            if data.shape != shape:
-                g = _reduce_to(g, shape, fn, i, arrays)
-            if data.dtype is not dtype and data.dtype != dtype:
-                g = g.astype(dtype) if arrays else g.to(dtype)
-            if parent is None:
-                entry = leaves.get(id(leaf))
-                if entry is None:
-                    leaves[id(leaf)] = [leaf, g, False]
-                elif entry[2] and arrays:
-                    entry[1] += g            # a sum the engine made: its own
-                else:
-                    entry[1] = entry[1] + g
-                    entry[2] = True
-                continue
-        elif parent is None:
-            continue
-        else:
+        if g is None:
             # no gradient for this input: its node still runs (to be freed), unless it is
             # on the heap already; a node on the heap has a buffer or is in `idle`
-            if parent not in buffers and parent not in idle:
+            if parent is not None and parent not in buffers and parent not in idle:
                 idle.add(parent)
                 heappush(heap, (-parent._seq, parent))
             continue
+        if type(g) is not array_type:
+            g = _checked(fn, g, i, arrays)
+        data = g if arrays else g._data
+        if data.shape != shape:
+            g = _reduce_to(g, shape, fn, i, arrays)
+        if data.dtype is not dtype and data.dtype != dtype:
+            g = g.astype(dtype) if arrays else g.to(dtype)
+        if parent is None:
+            entry = leaves.get(id(leaf))
+            if entry is None:
+                leaves[id(leaf)] = [leaf, g, False]
+            elif entry[2] and arrays:
+                entry[1] += g            # a sum the engine made: its own
+            else:
+                entry[1] = entry[1] + g
+                entry[2] = True
+            continue
         buf = buffers.get(parent)
-        if buf is None:
-            buf = _new_buffer(buffers, heap, idle, parent)
+        if buf is None:          # (_new_buffer, inlined: this runs for every edge)
+            buf = buffers[parent] = [None] * parent._n_outputs
+            if parent not in idle:
+                heappush(heap, (-parent._seq, parent))
         buf[nr] = g if buf[nr] is None else buf[nr] + g
 
 

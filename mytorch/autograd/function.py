@@ -56,14 +56,18 @@ from itertools import count
 from ..tensor import Tensor, _wrap
 from .grad_mode import _state
 
-_new = object.__new__
-
 _CONSTANT_NONE = ("constant", None, None)
 _sequence = count()         # numbers the nodes in the order they are made (see engine._run)
 
 
 class Function:
     """Base class of every differentiable operation; an instance is one node of the graph."""
+
+    # what apply sets on every node lives in slots (the rest, and what forward adds, in the
+    # instance dict): the engine reads them from nodes of many classes, where a slot is
+    # found faster than a dict entry
+    __slots__ = ("xp", "device", "needs_input_grad", "_edges", "_seq", "__dict__",
+                 "__weakref__")
 
     is_view = False         # True: the outputs share memory (and version counter) with input 0
     # True: backward computes the same on backend arrays as on Tensors (it uses only operators
@@ -115,23 +119,30 @@ class Function:
         saved = self._saved
         if saved is None:
             self._check_not_freed()
-        arrays = self.array_backward and not _state.enabled
         out = []
-        for kind, payload, version in saved:
-            if kind == "input":
-                if payload._vc[0] != version:
-                    self._check_version(payload, version)
-                out.append(payload._data if arrays else payload)
-            elif kind == "output":
-                if arrays:
+        if self.array_backward and not _state.enabled:
+            for kind, payload, version in saved:
+                if kind == "output":
                     array, vc, version = self._out_data[payload]
                     if vc[0] != version:
                         self._check_version(self._output(payload), version)
                     out.append(array)
+                elif kind == "input":
+                    if payload._vc[0] != version:
+                        self._check_version(payload, version)
+                    out.append(payload._data)
                 else:
-                    out.append(self._output(payload))
+                    out.append(payload)
+            return tuple(out)
+        for kind, payload, version in saved:
+            if kind == "input":
+                if payload._vc[0] != version:
+                    self._check_version(payload, version)
+                out.append(payload)
+            elif kind == "output":
+                out.append(self._output(payload))
             elif kind == "array":
-                out.append(payload if arrays else _wrap(payload, self.device))
+                out.append(_wrap(payload, self.device))
             else:
                 out.append(payload)
         return tuple(out)
@@ -211,12 +222,12 @@ class Function:
             needs.append(False)
         if device is None:
             raise TypeError(f"{cls.__name__}.apply() needs at least one Tensor argument")
-        ctx = _new(cls)
+        ctx = cls()             # (no __init__ runs: see __init_subclass__)
         ctx.xp = device.xp
         ctx.device = device
         ctx.needs_input_grad = tuple(needs)
         try:
-            out = cls.forward(ctx, *arrays, **kwargs)
+            out = cls.forward(ctx, *arrays, **kwargs) if kwargs else cls.forward(ctx, *arrays)
         except ValueError as exc:
             if "broadcast" in str(exc):
                 _shape_mismatch(cls, args, exc)
@@ -278,17 +289,14 @@ class Function:
             if value is None:
                 saved.append(_CONSTANT_NONE)
                 continue
-            if isinstance(value, Tensor):
-                saved.append(("input", value, value._vc[0]))
-                continue
             i = 0
             for data in arrays:              # (a counter, not zip: this runs for every op)
                 if value is data:
-                    break
+                    a = args[i]
+                    if a is not value:       # the array of input tensor a
+                        saved.append(("input", a, a._vc[0]))
+                        break
                 i += 1
-            a = args[i] if i < len(args) else value
-            if a is not value:               # the array of input tensor a
-                saved.append(("input", a, a._vc[0]))
             else:
                 saved.append(self._pack_other(value, outs, raw_outs))
         self._saved = saved
@@ -316,6 +324,10 @@ class Function:
         backward_by_autograd). Otherwise an input or output nobody saved is freed as soon as
         nothing else uses it, not when backward has run."""
         super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__ or "__new__" in cls.__dict__:
+            raise TypeError(f"{cls.__name__}: a Function subclass must not define __init__ or "
+                            f"__new__ (apply makes the node, ctx, itself); keep state on ctx in "
+                            f"forward (ctx.value = ...), with forward and backward static methods")
         code = getattr(cls.backward, "__code__", None)
         names = code.co_names if code is not None else ("outputs", "inputs")
         cls._keeps_outputs = "outputs" in names

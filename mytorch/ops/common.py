@@ -44,9 +44,9 @@ def require_tensor(x, name, arg="input"):
 def floating(x, name):
     """`x` itself when floating; integer and bool tensors become the default float dtype
     (as `torch.exp(int_tensor)` gives float32)."""
-    require_tensor(x, name)
-    if x._data.dtype.kind == "f":
+    if isinstance(x, Tensor) and x._data.dtype.kind == "f":
         return x
+    require_tensor(x, name)
     return cast(x, dtypes.get_default_dtype())
 
 
@@ -75,7 +75,7 @@ def promote(a, b, name):
     # fast paths: same dtypes, or a Python number that cannot change a tensor's dtype
     if isinstance(a, Tensor):
         if isinstance(b, Tensor):
-            if a._data.dtype == b._data.dtype:
+            if a._data.dtype is b._data.dtype or a._data.dtype == b._data.dtype:
                 return a, b
         elif (type(b) is float and a._data.dtype.kind == "f") or \
                 (type(b) is int and a._data.dtype.kind in "fiu"):
