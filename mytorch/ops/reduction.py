@@ -422,7 +422,8 @@ class CrossEntropy(Function):
         losses = lse[:, 0] - x[xp.arange(x.shape[0]), safe]
         if weights is not None:
             losses *= weights
-        ctx.save_for_backward(x, lse, safe, weights, count)
+        ctx.save_for_backward(x)
+        ctx.lse, ctx.safe, ctx.weights, ctx.count = lse, safe, weights, count   # constants
         if reduction == "none":
             return losses
         total = losses.sum()
@@ -430,7 +431,10 @@ class CrossEntropy(Function):
 
     @staticmethod
     def backward(ctx, g):
-        x, lse, safe, weights, count = ctx.saved_tensors
+        x, = ctx.saved_tensors
+        safe, weights, count = ctx.safe, ctx.weights, ctx.count
+        if isinstance(x, Tensor) and weights is not None:
+            weights = constant(weights, ctx.device)
         if ctx.reduction == "none":
             scale = (g if weights is None else g * weights).reshape(-1, 1)
         else:
@@ -440,9 +444,9 @@ class CrossEntropy(Function):
         # an ignored row has weight 0, so subtracting 1 at its (placeholder) target is harmless
         if isinstance(x, Tensor):
             onehot = ctx.xp.zeros(x.shape, x._data.dtype)
-            onehot[ctx.xp.arange(x.shape[0]), safe._data] = 1
+            onehot[ctx.xp.arange(x.shape[0]), safe] = 1
             return (softmax(x, 1) - constant(onehot, ctx.device)) * scale, None, None, None
-        p = ctx.xp.exp(x - lse)
+        p = ctx.xp.exp(x - ctx.lse)
         p[ctx.xp.arange(x.shape[0]), safe] -= 1
         p *= scale
         return p, None, None, None
