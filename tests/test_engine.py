@@ -727,10 +727,8 @@ def test_leaf_gradient_never_aliases_a_gradient_someone_else_holds():
     np.testing.assert_allclose(z.grad.numpy(), np.full(3, 14.0))
 
 
-def test_leaf_keeps_a_gradient_that_backward_just_made():
-    """No copy when the gradient is a fresh array from the op's backward that nobody else
-    holds (the test watches it through a weak reference, which does not count)."""
-    made = []
+def _double_recording(record):
+    """y = 2x, whose backward hands its fresh gradient array (a Tensor) to `record` first."""
 
     class Double(Function):
         @staticmethod
@@ -740,9 +738,17 @@ def test_leaf_keeps_a_gradient_that_backward_just_made():
         @staticmethod
         def backward(ctx, g):
             out = g * 2
-            made.append(weakref.ref(out._data))
+            record(out)
             return out
 
+    return Double
+
+
+def test_leaf_keeps_a_gradient_that_backward_just_made():
+    """No copy when the gradient is a fresh array from the op's backward that nobody else
+    holds (the test watches it through a weak reference, which does not count)."""
+    made = []
+    Double = _double_recording(lambda out: made.append(weakref.ref(out._data)))
     w = mt.randn(4, requires_grad=True)
     Double.apply(w).sum().backward()
     assert w.grad._data is made[0]()
@@ -753,18 +759,7 @@ def test_leaf_copies_a_fresh_gradient_that_someone_else_holds():
     """A fresh gradient array that the backward also stored away is copied into .grad, so
     accumulating in place later cannot change what the other holder sees."""
     kept = []
-
-    class Double(Function):
-        @staticmethod
-        def forward(ctx, x):
-            return x * 2
-
-        @staticmethod
-        def backward(ctx, g):
-            out = g * 2
-            kept.append(out)
-            return out
-
+    Double = _double_recording(kept.append)
     w = mt.randn(4, requires_grad=True)
     Double.apply(w).sum().backward()
     assert w.grad._data is not kept[0]._data
@@ -784,6 +779,33 @@ def test_gradient_passed_through_add_becomes_grad_without_a_copy():
     assert b.grad._data is seen[0]()
     t = np.tanh(x.detach().numpy() * w.detach().numpy() + b.detach().numpy())
     np.testing.assert_allclose(b.grad.numpy(), 1 - t * t, rtol=1e-6)
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_a_tensor_given_as_keyword_and_saved_comes_back_as_that_tensor(create_graph):
+    """forward gets keyword arguments unchanged; a Tensor among them that it saves is an
+    input for backward: the same tensor, checked against in-place changes."""
+
+    class Scale(Function):
+        @staticmethod
+        def forward(ctx, x, *, by):
+            ctx.save_for_backward(by)
+            return x * by._data
+
+        @staticmethod
+        def backward(ctx, g):
+            by, = ctx.saved_tensors
+            assert by is s
+            return g * by
+
+    s = mt.tensor([2.0, 3.0])
+    x = mt.ones(2, requires_grad=True)
+    gx, = mt.autograd.grad(Scale.apply(x, by=s).sum(), x, create_graph=create_graph)
+    np.testing.assert_allclose(gx.detach().numpy(), [2.0, 3.0])
+    y = Scale.apply(x, by=s)
+    s.add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        y.sum().backward()
 
 
 def test_a_custom_backward_returning_its_saved_input_is_copied():

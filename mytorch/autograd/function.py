@@ -311,6 +311,8 @@ class Function:
                 self._out_data[i] = (t._data, t._vc, t._vc[0])
                 return ("output", i, None)
             i += 1
+        if isinstance(value, Tensor):            # a tensor forward got as a keyword
+            return ("input", value, value._vc[0])
         if isinstance(value, (int, float, bool)):   # (after the outputs: a 0-d result can be
             return ("constant", value, None)         # a NumPy scalar, a float subclass)
         if type(value) is not self.device.array_type:
