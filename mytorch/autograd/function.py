@@ -65,9 +65,10 @@ class Function:
 
     # what apply sets on every node lives in slots (the rest, and what forward adds, in the
     # instance dict): the engine reads them from nodes of many classes, where a slot is
-    # found faster than a dict entry
-    __slots__ = ("xp", "device", "needs_input_grad", "_edges", "_seq", "__dict__",
-                 "__weakref__")
+    # found faster than a dict entry, and a node of a plain op then needs no dict at all (a
+    # dict per node was a tenth of a small op's cost, with the garbage collector's share)
+    __slots__ = ("xp", "device", "needs_input_grad", "_to_save", "_edges", "_seq", "_saved",
+                 "_inputs", "_out_data", "__dict__", "__weakref__")
 
     is_view = False         # True: the outputs share memory (and version counter) with input 0
     # True: backward computes the same on backend arrays as on Tensors (it uses only operators
@@ -76,12 +77,12 @@ class Function:
     # wrapping each intermediate in a Tensor; with create_graph it gets Tensors, as always.
     array_backward = False
 
+    # the slots of a recorded node, as apply sets them: _saved, the packed saved values (None
+    # once backward has freed them); _inputs, the input tensors if backward reads ctx.inputs;
+    # _out_data, per output (array, version counter, version), or None if not kept
+
     # defaults that a node sets on itself only when they differ
     output_device = None    # forward sets it when the result lives on another device
-    _to_save = ()
-    _saved = ()
-    _inputs = None
-    _out_data = ()          # per output: (array, version counter, version), or None if not kept
     _n_outputs = 1
     _non_diff = ()
     _materialize = True
@@ -226,6 +227,7 @@ class Function:
         ctx.xp = device.xp
         ctx.device = device
         ctx.needs_input_grad = tuple(needs)
+        ctx._to_save = ()
         try:
             out = cls.forward(ctx, *arrays, **kwargs) if kwargs else cls.forward(ctx, *arrays)
         except ValueError as exc:
@@ -236,9 +238,12 @@ class Function:
         if track:
             ctx._edges = edges
             ctx._seq = next(_sequence)
+            ctx._saved = ctx._out_data = ()
             if ctx._keeps_inputs:
                 ctx._inputs = args
                 ctx._versions = [a._vc[0] if isinstance(a, Tensor) else None for a in args]
+            else:
+                ctx._inputs = None
         out_device = ctx.output_device or device
         if type(out) is not tuple:
             raw = out
@@ -300,7 +305,7 @@ class Function:
             else:
                 saved.append(self._pack_other(value, outs, raw_outs))
         self._saved = saved
-        del self._to_save               # the raw arrays: only the packed entries may hold them
+        self._to_save = ()              # the raw arrays: only the packed entries may hold them
 
     def _pack_other(self, value, outs, raw_outs):
         i = 0
