@@ -68,7 +68,12 @@ class RNNBase(Module):
             raise ValueError("hidden_size must be greater than zero")
         if not isinstance(num_layers, int) or num_layers <= 0:
             raise ValueError("num_layers must be greater than zero")
-        if proj_size:
+        if not isinstance(proj_size, int) or proj_size < 0:
+            raise ValueError("proj_size should be a positive integer or zero to disable "
+                             "projections")
+        if proj_size >= hidden_size:
+            raise ValueError("proj_size has to be smaller than hidden_size")
+        if proj_size:       # (PyTorch's checks first, so a script's mistakes read the same)
             raise NotImplementedError("LSTM(proj_size=...) is not supported by mytorch yet")
         self.mode = mode
         self.input_size = input_size

@@ -735,6 +735,10 @@ def test_constructor_errors():
         nn.RNNCell(3, 4, nonlinearity="sigmoid")
     with pytest.raises(NotImplementedError, match="proj_size"):
         nn.LSTM(3, 4, proj_size=2)
+    with pytest.raises(ValueError, match="proj_size should be a positive integer or zero"):
+        nn.LSTM(3, 4, proj_size=-1)
+    with pytest.raises(ValueError, match="proj_size has to be smaller than hidden_size"):
+        nn.LSTM(3, 4, proj_size=4)
 
 
 def test_hidden_size_of_wrong_type_is_a_type_error():
