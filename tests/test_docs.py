@@ -4,6 +4,8 @@ Blocks of one file run in order in one namespace, so a later block may use what 
 defined, as a reader pasting them into one session would; each file starts fresh, in its own
 temporary working directory. A block whose info string says ```python no-run is shown, not run
 (for code quoted from mytorch itself); use it sparingly.
+
+Every picture a page shows (![...](path)) must be in the repository where the page points.
 """
 import re
 import traceback
@@ -65,3 +67,14 @@ def test_a_failing_block_is_reported_by_file_and_number():
     assert [n for n, _, _ in blocks] == [1, 3]
     with pytest.raises(DocBlockError, match=r"chapter\.md: python block 3 \(starting at line 12\)"):
         run_blocks("chapter.md", blocks)
+
+
+IMAGE = re.compile(r"!\[[^\]]*\]\(([^)\s]+)\)")
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_doc_images_exist(path):
+    """Every picture a page shows is in the repository, where the page points."""
+    missing = [src for src in IMAGE.findall(path.read_text(encoding="utf-8"))
+               if not src.startswith(("http://", "https://")) and not (path.parent / src).is_file()]
+    assert not missing, f"{path.name} shows pictures that are not there: {missing}"
