@@ -27,14 +27,13 @@ the curves.
 import argparse
 import os
 import sys
-import time
 
 import mytorch as mt
 from mytorch.models import LeNet5
 from mytorch.utils import summary
 from mytorch.utils.data import DataLoader, TensorDataset, random_split
 
-from mlp_digits import TEST_FRACTION, evaluate, stack, train_epoch, verdict
+from mlp_digits import TEST_FRACTION, fit, save_checkpoint, stack, verdict
 from common import add_run_arguments
 
 QUALITY_BAR = 0.98           # full run: final test accuracy must reach this
@@ -110,41 +109,16 @@ def main(argv=None):
           f"({n_params} parameters) on {device}; AdamW lr {args.lr} with a cosine schedule, "
           f"batch {args.batch_size}, {epochs} epochs")
 
-    # Epoch 0 is the untrained model: both losses ≈ ln 10 ≈ 2.30, accuracy ≈ 10%. The train
-    # loss is the objective (smoothed targets: its floor is 0.50 for ε = 0.1).
-    history = []
-
-    def record(epoch, train_loss, seconds):
-        test_loss, test_accuracy = evaluate(model, x_test, y_test)
-        history.append(dict(epoch=epoch, train_loss=train_loss, test_loss=test_loss,
-                            test_accuracy=test_accuracy))
-        print(f"epoch {epoch:3d}   train loss {train_loss:.4f}   test loss {test_loss:.4f}   "
-              f"test acc {100 * test_accuracy:6.2f}%   {seconds:5.1f} s", flush=True)
-
-    record(0, evaluate(model, x_train, y_train, args.label_smoothing)[0], 0.0)
-    start = time.perf_counter()
-    for epoch in range(1, epochs + 1):
-        train_loss = train_epoch(model, loader, optimizer, device, f"epoch {epoch}/{epochs}",
-                                 args.label_smoothing)
-        scheduler.step()
-        record(epoch, train_loss, time.perf_counter() - start)
-    seconds = time.perf_counter() - start
+    # The train loss is the objective (smoothed targets: its floor is 0.50 for ε = 0.1).
+    history, seconds = fit(model, loader, optimizer, scheduler, epochs, device,
+                           (x_train, y_train, x_test, y_test), args.label_smoothing)
     accuracy = history[-1]["test_accuracy"]
-    print(f"train loss {history[0]['train_loss']:.4f} -> {history[-1]['train_loss']:.4f}, "
-          f"test accuracy {100 * accuracy:.2f}% in {seconds:.1f} s "
-          f"({1000 * seconds / (epochs * len(loader)):.2f} ms/step)")
-
     os.makedirs(args.out, exist_ok=True)
     checkpoint = os.path.join(args.out, "cnn_digits.mt")
-    mt.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-             "scheduler": scheduler.state_dict(), "epoch": epochs, "seed": args.seed,
-             "test_accuracy": accuracy}, checkpoint)
-    restored = LeNet5(num_classes=10, in_channels=1, image_size=8).to(device)
-    restored.load_state_dict(mt.load(checkpoint)["model"])
-    if evaluate(restored, x_test, y_test)[1] != accuracy:
-        print(f"FAILED: the model loaded back from {checkpoint} scores differently")
+    if not save_checkpoint(checkpoint, model, optimizer, scheduler, epochs, args.seed,
+                           LeNet5(num_classes=10, in_channels=1, image_size=8).to(device),
+                           x_test, y_test, accuracy):
         return 1
-    print(f"saved {checkpoint} (loaded back: same test accuracy)")
 
     if not args.no_plot:
         path = os.path.join(args.out, "cnn_digits_curves.png")

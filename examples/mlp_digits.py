@@ -116,6 +116,50 @@ def evaluate(model, x, y, label_smoothing=0.0):
     return loss, accuracy
 
 
+def fit(model, loader, optimizer, scheduler, epochs, device, data, label_smoothing):
+    """Train for `epochs` epochs, the learning rate scheduled once per epoch, and evaluate after
+    each; epoch 0 is the untrained model (both losses ≈ ln 10 ≈ 2.30, accuracy ≈ 10%).
+    data = (x_train, y_train, x_test, y_test). Returns the history (a dict per epoch) and the
+    seconds of training."""
+    x_train, y_train, x_test, y_test = data
+    history = []
+
+    def record(epoch, train_loss, seconds):
+        test_loss, test_accuracy = evaluate(model, x_test, y_test)
+        history.append(dict(epoch=epoch, train_loss=train_loss, test_loss=test_loss,
+                            test_accuracy=test_accuracy))
+        print(f"epoch {epoch:3d}   train loss {train_loss:.4f}   test loss {test_loss:.4f}   "
+              f"test acc {100 * test_accuracy:6.2f}%   {seconds:5.1f} s", flush=True)
+
+    record(0, evaluate(model, x_train, y_train, label_smoothing)[0], 0.0)
+    start = time.perf_counter()
+    for epoch in range(1, epochs + 1):
+        train_loss = train_epoch(model, loader, optimizer, device, f"epoch {epoch}/{epochs}",
+                                 label_smoothing)
+        scheduler.step()
+        record(epoch, train_loss, time.perf_counter() - start)
+    seconds = time.perf_counter() - start
+    print(f"train loss {history[0]['train_loss']:.4f} -> {history[-1]['train_loss']:.4f}, "
+          f"test accuracy {100 * history[-1]['test_accuracy']:.2f}% in {seconds:.1f} s "
+          f"({1000 * seconds / (epochs * len(loader)):.2f} ms/step)")
+    return history, seconds
+
+
+def save_checkpoint(path, model, optimizer, scheduler, epochs, seed, fresh, x_test, y_test,
+                    accuracy):
+    """Save model, optimizer and scheduler state to `path`, load the model back into `fresh`
+    (a new, untrained instance) and check it scores the same; returns whether it did."""
+    mt.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
+             "scheduler": scheduler.state_dict(), "epoch": epochs, "seed": seed,
+             "test_accuracy": accuracy}, path)
+    fresh.load_state_dict(mt.load(path)["model"])
+    if evaluate(fresh, x_test, y_test)[1] != accuracy:
+        print(f"FAILED: the model loaded back from {path} scores differently")
+        return False
+    print(f"saved {path} (loaded back: same test accuracy)")
+    return True
+
+
 def save_graph(model, x, y, out):
     """The autograd graph of one batch's loss: DOT text always, an SVG where `dot` exists."""
     try:
@@ -217,41 +261,15 @@ def main(argv=None):
           f"with a cosine schedule, batch {args.batch_size}, {epochs} epochs")
 
     # The train loss is the objective (smoothed targets, dropout on; its floor is the entropy
-    # of the smoothed target, 0.50 for ε = 0.1), the test loss plain cross-entropy. Epoch 0 is
-    # the untrained model: both ≈ ln 10 ≈ 2.30, accuracy ≈ 10%.
-    history = []
-
-    def record(epoch, train_loss, seconds):
-        test_loss, test_accuracy = evaluate(model, x_test, y_test)
-        history.append(dict(epoch=epoch, train_loss=train_loss, test_loss=test_loss,
-                            test_accuracy=test_accuracy))
-        print(f"epoch {epoch:3d}   train loss {train_loss:.4f}   test loss {test_loss:.4f}   "
-              f"test acc {100 * test_accuracy:6.2f}%   {seconds:5.1f} s", flush=True)
-
-    record(0, evaluate(model, x_train, y_train, args.label_smoothing)[0], 0.0)
-    start = time.perf_counter()
-    for epoch in range(1, epochs + 1):
-        train_loss = train_epoch(model, loader, optimizer, device, f"epoch {epoch}/{epochs}",
-                                 args.label_smoothing)
-        scheduler.step()
-        record(epoch, train_loss, time.perf_counter() - start)
-    seconds = time.perf_counter() - start
+    # of the smoothed target, 0.50 for ε = 0.1), the test loss plain cross-entropy.
+    history, seconds = fit(model, loader, optimizer, scheduler, epochs, device,
+                           (x_train, y_train, x_test, y_test), args.label_smoothing)
     accuracy = history[-1]["test_accuracy"]
-    print(f"train loss {history[0]['train_loss']:.4f} -> {history[-1]['train_loss']:.4f}, "
-          f"test accuracy {100 * accuracy:.2f}% in {seconds:.1f} s "
-          f"({1000 * seconds / (epochs * len(loader)):.2f} ms/step)")
-
     os.makedirs(args.out, exist_ok=True)
     checkpoint = os.path.join(args.out, "mlp_digits.mt")
-    mt.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(),
-             "scheduler": scheduler.state_dict(), "epoch": epochs, "seed": args.seed,
-             "test_accuracy": accuracy}, checkpoint)
-    restored = MLP(dropout=args.dropout).to(device)
-    restored.load_state_dict(mt.load(checkpoint)["model"])
-    if evaluate(restored, x_test, y_test)[1] != accuracy:
-        print(f"FAILED: the model loaded back from {checkpoint} scores differently")
+    if not save_checkpoint(checkpoint, model, optimizer, scheduler, epochs, args.seed,
+                           MLP(dropout=args.dropout).to(device), x_test, y_test, accuracy):
         return 1
-    print(f"saved {checkpoint} (loaded back: same test accuracy)")
 
     save_graph(model, x_train[:args.batch_size], y_train[:args.batch_size], args.out)
     if not args.no_plot:
