@@ -33,7 +33,7 @@ from mytorch.models import LeNet5
 from mytorch.utils import summary
 from mytorch.utils.data import DataLoader, TensorDataset, random_split
 
-from mlp_digits import TEST_FRACTION, fit, save_checkpoint, stack, verdict
+from mlp_digits import TEST_FRACTION, fit, plot, save_checkpoint, stack, verdict
 from common import add_run_arguments
 
 QUALITY_BAR = 0.98           # full run: final test accuracy must reach this
@@ -51,32 +51,6 @@ def load_data(seed):
     n_test = round(len(dataset) * TEST_FRACTION)
     generator = mt.Generator().manual_seed(seed)
     return random_split(dataset, [len(dataset) - n_test, n_test], generator=generator)
-
-
-def plot(path, history):
-    import matplotlib                            # only the example draws: never at import mytorch
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    epochs = [h["epoch"] for h in history]
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 4))
-    ax0.plot(epochs, [h["train_loss"] for h in history], "o-", ms=3, label="train (objective)")
-    ax0.plot(epochs, [h["test_loss"] for h in history], "o-", ms=3, label="test")
-    ax0.set_yscale("log")
-    ax0.set_xlabel("epoch")
-    ax0.set_ylabel("cross-entropy")
-    ax0.legend()
-    ax0.set_title("LeNet-5 on 8×8 digits: loss")
-    ax1.plot(epochs, [100 * h["test_accuracy"] for h in history], "o-", ms=3, color="C2")
-    ax1.axhline(100 * QUALITY_BAR, color="k", ls="--", lw=1, label=f"{100 * QUALITY_BAR:.0f}%")
-    ax1.set_ylim(0, 100)
-    ax1.set_xlabel("epoch")
-    ax1.set_ylabel("test accuracy (%)")
-    ax1.legend(loc="lower right")
-    ax1.set_title("test accuracy")
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
 
 
 def main(argv=None):
@@ -123,7 +97,7 @@ def main(argv=None):
     if not args.no_plot:
         path = os.path.join(args.out, "cnn_digits_curves.png")
         try:
-            plot(path, history)
+            plot(path, history, args.label_smoothing, QUALITY_BAR, "LeNet-5 on 8×8 digits: loss")
             print(f"saved {path}")
         except ImportError:
             print("no plot: matplotlib is not installed (pip install matplotlib)")

@@ -181,7 +181,9 @@ def save_graph(model, x, y, out):
     print(f"saved {viz.render(graph, path + '.svg', format='svg')}")
 
 
-def plot(path, history, label_smoothing):
+def plot(path, history, label_smoothing, quality_bar=QUALITY_BAR, title="loss"):
+    """The loss curves (with the objective's floor under label smoothing) and the test
+    accuracy against `quality_bar`, per epoch."""
     import matplotlib                            # only the example draws: never at import mytorch
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
@@ -199,9 +201,9 @@ def plot(path, history, label_smoothing):
     ax0.set_xlabel("epoch")
     ax0.set_ylabel("cross-entropy")
     ax0.legend()
-    ax0.set_title("loss")
+    ax0.set_title(title)
     ax1.plot(epochs, [100 * h["test_accuracy"] for h in history], "o-", ms=3, color="C2")
-    ax1.axhline(100 * QUALITY_BAR, color="k", ls="--", lw=1, label=f"{100 * QUALITY_BAR:.0f}%")
+    ax1.axhline(100 * quality_bar, color="k", ls="--", lw=1, label=f"{100 * quality_bar:.0f}%")
     ax1.set_ylim(0, 100)
     ax1.set_xlabel("epoch")
     ax1.set_ylabel("test accuracy (%)")
