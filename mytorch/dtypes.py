@@ -78,8 +78,8 @@ def as_dtype(d):
     """Accept a mytorch dtype, a NumPy dtype, a Python type (float, int, bool) or None."""
     if d is None or d.__class__ is dtype:
         return d
-    if d is builtins.float:
-        return _default_float
+    if d is builtins.float:        # as in PyTorch: Python's float is double precision
+        return float64
     if d is builtins.int:
         return int64
     if d is builtins.bool:

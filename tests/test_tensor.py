@@ -97,7 +97,9 @@ def test_dtype_names_and_aliases():
     assert mt.tensor([1.5]).half().dtype == mt.float16
     assert mt.tensor([1]).float().dtype == mt.float32
     assert mt.tensor([0, 2]).bool().tolist() == [False, True]
-    assert mt.zeros(2, dtype=float).dtype == mt.float32 and mt.zeros(2, dtype=int).dtype == mt.int64
+    # Python's own types as dtypes: float is double precision, as in PyTorch
+    assert mt.zeros(2, dtype=float).dtype == mt.float64 and mt.zeros(2, dtype=int).dtype == mt.int64
+    assert mt.tensor([1, 2]).to(float).dtype == mt.float64 and mt.ones(1, dtype=bool).dtype == mt.bool
 
 
 # ---- factories --------------------------------------------------------------------------------
