@@ -411,6 +411,15 @@ class Tensor:
     def __rmod__(self, other):
         return _ops.remainder(other, self)
 
+    def remainder(self, other):
+        return _ops.remainder(self, other)
+
+    def fmod(self, other):
+        return _ops.fmod(self, other)
+
+    def floor_divide(self, other):
+        return _ops.floor_divide(self, other)
+
     def __pow__(self, other):
         return _ops.pow(self, other)
 
@@ -849,11 +858,11 @@ class Tensor:
     def mean(self, dim=None, keepdim=False, *, dtype=None):
         return _ops.mean(self, dim, keepdim, dtype=dtype)
 
-    def var(self, dim=None, *, correction=1, keepdim=False, unbiased=None):
-        return _ops.var(self, dim, correction=correction, keepdim=keepdim, unbiased=unbiased)
+    def var(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return _ops.var(self, dim, unbiased, keepdim, correction=correction)
 
-    def std(self, dim=None, *, correction=1, keepdim=False, unbiased=None):
-        return _ops.std(self, dim, correction=correction, keepdim=keepdim, unbiased=unbiased)
+    def std(self, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        return _ops.std(self, dim, unbiased, keepdim, correction=correction)
 
     def prod(self, dim=None, keepdim=False, *, dtype=None):
         return _ops.prod(self, dim, keepdim, dtype=dtype)

@@ -116,7 +116,7 @@ def div(input, other, *, rounding_mode=None):
         if rounding_mode == "trunc":
             q = floor_divide(input, other)
             exact = eq(q * other, input)
-            opposite = ne(lt(input, 0), lt(other, 0))
+            opposite = ne(*(lt(v, 0) if isinstance(v, Tensor) else v < 0 for v in (input, other)))
             return where(logical_and(opposite, logical_not(exact)), q + 1, q)
         raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but "
                          f"found {rounding_mode!r}")
@@ -262,12 +262,14 @@ def where(condition, input=None, other=None):
     if condition._data.dtype.kind != "b":
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor "
                            f"with dtype {condition.dtype}")
-    a, b = promote(input, other, "where")
-    if not isinstance(a, Tensor) and not isinstance(b, Tensor):
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        # two numbers: the result has the condition's shape and their dtype (float32 for
+        # floats, int64 for ints), as in PyTorch
         from ..tensor import _wrap
         xp = condition._device.xp
-        a = _wrap(xp.full(condition._data.shape, a, dtype=dtypes.result_type(a, b).np),
-                  condition._device)
+        input = _wrap(xp.full(condition._data.shape, input,
+                              dtype=dtypes.result_type(input, other).np), condition._device)
+    a, b = promote(input, other, "where")
     return Where.apply(condition, a, b)
 
 
@@ -351,9 +353,19 @@ def isfinite(input):
     return _Elementwise.apply(require_tensor(input, "isfinite"), fn="isfinite")
 
 
+def _check_integer_divisor(a, b):
+    """Integer division by zero raises, as in PyTorch (NumPy would give 0 and a warning)."""
+    first = a if isinstance(a, Tensor) else b
+    if first._data.dtype.kind not in "biu":
+        return
+    if (b._data == 0).any() if isinstance(b, Tensor) else (isinstance(b, int) and b == 0):
+        raise RuntimeError("ZeroDivisionError")
+
+
 def floor_divide(input, other):
     """⌊input/other⌋ (no gradient)."""
     a, b = promote(input, other, "floor_divide")
+    _check_integer_divisor(a, b)
     first, second = _tensor_first(a, b)
     return _Elementwise.apply(first, second, fn="floor_divide", swap=first is not a)
 
@@ -375,12 +387,31 @@ class Remainder(Function):
 
 def remainder(input, other):
     a, b = promote(input, other, "remainder")
+    _check_integer_divisor(a, b)
     if not isinstance(a, Tensor):
         a = _full_like(b, a)
     return Remainder.apply(a, b)
 
 
-fmod = remainder
+class Fmod(Function):
+    """y = a − trunc(a/b)·b (sign of the dividend, as C's fmod: fmod(−3, 2) = −1 where
+    remainder(−3, 2) = 1);  ∂y/∂a = 1, ∂y/∂b = −trunc(a/b)"""
+    array_backward = True
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(ctx.xp.trunc(a / b) if ctx.needs_input_grad[1] else None)
+        return ctx.xp.fmod(a, b)
+
+    backward = staticmethod(Remainder.backward)
+
+
+def fmod(input, other):
+    a, b = promote(input, other, "fmod")
+    _check_integer_divisor(a, b)
+    if not isinstance(a, Tensor):
+        a = _full_like(b, a)
+    return Fmod.apply(a, b)
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):

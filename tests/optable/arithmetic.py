@@ -139,13 +139,14 @@ def _no_grad(name, fn, ref, samples):
     return OpSpec(name, fn, ref, samples, grad=False, float32_out=False)
 
 
-REQUIRED |= {"remainder", "clone", "contiguous", "eq", "ne", "lt", "le", "gt", "ge",
+REQUIRED |= {"remainder", "fmod", "clone", "contiguous", "eq", "ne", "lt", "le", "gt", "ge",
              "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and",
              "bitwise_or", "bitwise_xor", "bitwise_not", "isnan", "isinf", "isfinite",
              "floor_divide"}
 
 SPECS += [
     OpSpec("remainder", mt.remainder, np.remainder, _remainder_samples),
+    OpSpec("fmod", mt.fmod, np.fmod, _remainder_samples),
     OpSpec("clone", lambda a: a.clone(), np.copy, lambda rng: [Sample((uniform(rng, (2, 3)),))]),
     OpSpec("contiguous", lambda a: a.t().contiguous(), lambda a: np.ascontiguousarray(a.T),
            lambda rng: [Sample((uniform(rng, (2, 3)),))]),
