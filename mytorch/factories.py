@@ -33,10 +33,12 @@ def _infer_dtype(data):
     stack = [data]
     while stack:
         x = stack.pop()
-        if isinstance(x, (list, tuple)):
+        if isinstance(x, (list, tuple, range)):
             stack.extend(x)
         elif isinstance(x, Tensor):
             kinds.add(x.dtype)
+        elif isinstance(x, np.ndarray):         # (a list of arrays: each keeps its dtype)
+            kinds.add(dtypes.from_numpy_dtype(x.dtype))
         elif isinstance(x, (bool, np.bool_)):
             kinds.add(dtypes.bool)
         elif isinstance(x, (numbers.Integral, np.integer)):
@@ -63,6 +65,8 @@ def _host_array(data, dtype):
         d = dtype or dtypes.from_numpy_dtype(data.dtype)
         return np.array(data, dtype=d.np)
     d = dtype or _infer_dtype(data)
+    if isinstance(data, range):
+        data = list(data)
     if isinstance(data, (list, tuple)) and any(isinstance(x, Tensor) for x in data):
         data = [x.detach()._host() if isinstance(x, Tensor) else x for x in data]
     try:
@@ -98,6 +102,15 @@ def from_numpy(ndarray):
     return _wrap(ndarray, checked_device("cpu"))
 
 
+def _sizes(shape, size, name):
+    """The size of a factory called as zeros(2, 3), zeros((2, 3)) or zeros(size=(2, 3))."""
+    if size is None:
+        return shape
+    if shape:
+        raise TypeError(f"{name}() got multiple values for argument 'size'")
+    return (size,)
+
+
 def _size(size, name):
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
@@ -122,16 +135,16 @@ def _filled(name, size, fill, dtype, device, requires_grad):
     return _finish(data, dev, requires_grad)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False):
-    return _filled("zeros", size, 0, dtype, device, requires_grad)
+def zeros(*shape, size=None, dtype=None, device=None, requires_grad=False):
+    return _filled("zeros", _sizes(shape, size, "zeros"), 0, dtype, device, requires_grad)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False):
-    return _filled("ones", size, 1, dtype, device, requires_grad)
+def ones(*shape, size=None, dtype=None, device=None, requires_grad=False):
+    return _filled("ones", _sizes(shape, size, "ones"), 1, dtype, device, requires_grad)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False):
-    return _filled("empty", size, None, dtype, device, requires_grad)
+def empty(*shape, size=None, dtype=None, device=None, requires_grad=False):
+    return _filled("empty", _sizes(shape, size, "empty"), None, dtype, device, requires_grad)
 
 
 def full(size, fill_value, *, dtype=None, device=None, requires_grad=False):
@@ -225,18 +238,31 @@ def _random(name, size, dtype, device, requires_grad, generator, draw):
     return _finish(data, dev, requires_grad)
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def rand(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Uniform samples from [0, 1)."""
-    return _random("rand", size, dtype, device, requires_grad, generator, lambda g: g.uniform)
+    return _random("rand", _sizes(shape, size, "rand"), dtype, device, requires_grad,
+                   generator, lambda g: g.uniform)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False):
+def randn(*shape, size=None, generator=None, dtype=None, device=None, requires_grad=False):
     """Standard normal samples."""
-    return _random("randn", size, dtype, device, requires_grad, generator, lambda g: g.normal)
+    return _random("randn", _sizes(shape, size, "randn"), dtype, device, requires_grad,
+                   generator, lambda g: g.normal)
 
 
-def normal(mean, std, size, *, generator=None, dtype=None, device=None, requires_grad=False):
-    """Normal samples with the given mean and std (numbers) of `size`."""
+def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
+           requires_grad=False):
+    """Normal samples with the given mean and std: numbers, with a `size`; or tensors (either or
+    both), one sample per element of their broadcast shape, as torch.normal(mean, std). The
+    samples are constants: no gradient flows back to mean or std."""
+    if size is None:
+        mean, std = (t.detach() if isinstance(t, Tensor) else t for t in (mean, std))
+        given = [t for t in (mean, std) if isinstance(t, Tensor)]
+        if not given:
+            raise TypeError("normal() missing the required argument 'size' (mean and std are "
+                            "numbers)")
+        size = np.broadcast_shapes(*(tuple(t.shape) for t in given))
+        dtype, device = dtype or given[0].dtype, device or given[0].device
     t = randn(*size, generator=generator, dtype=dtype, device=device)
     out = t * std + mean
     return out.requires_grad_(requires_grad) if requires_grad else out

@@ -239,3 +239,14 @@ def test_fused_cross_entropy_errors():
         mt.ops.cross_entropy(mt.zeros(2, 3), mt.tensor([0, 3]))
     with pytest.raises(IndexError, match="Target -2 is out of bounds"):
         mt.nn.functional.cross_entropy(mt.zeros(2, 3), mt.tensor([-2, 1]))
+
+
+def test_setitem_of_a_value_that_does_not_broadcast_names_both_shapes():
+    x = mt.zeros(3, 4)
+    with pytest.raises(RuntimeError, match=r"value tensor of shape \[3\] cannot be broadcast "
+                                           r"to indexing result of shape \[4\]"):
+        x[0] = mt.ones(3)
+    with pytest.raises(RuntimeError, match=r"shape \[3\] cannot be broadcast to indexing "
+                                           r"result of shape \[2, 4\]"):
+        x[mt.tensor([0, 1])] = mt.ones(3)
+    assert (x == 0).all()

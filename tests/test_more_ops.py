@@ -202,7 +202,71 @@ def _i(*v):
     (lambda: mt.median(mt.ones(2, 0), 1), IndexError, "non-zero size"),
     (lambda: mt.aminmax(mt.ones(0)), IndexError, "non-zero size"),
     (lambda: mt.where(mt.tensor([True]), 1.0), TypeError, "condition alone"),
+    (lambda: mt.tensor([1, 2]) // 0, RuntimeError, "ZeroDivisionError"),
+    (lambda: 7 // mt.tensor([1, 0]), RuntimeError, "ZeroDivisionError"),
+    (lambda: mt.tensor([3]) % mt.tensor([0]), RuntimeError, "ZeroDivisionError"),
+    (lambda: mt.fmod(mt.tensor([3]), 0), RuntimeError, "ZeroDivisionError"),
+    (lambda: mt.zeros(2, size=(2,)), TypeError, "multiple values for argument 'size'"),
+    (lambda: mt.normal(0.0, 1.0), TypeError, "missing the required argument 'size'"),
 ])
 def test_user_facing_errors(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# ---- PyTorch habits: the forms and results a PyTorch script relies on ----------------------
+
+def test_where_with_two_numbers_takes_the_condition_shape_and_their_dtype(device):
+    c = mt.arange(4, device=device) > 1
+    f, i = mt.where(c, 1.0, 0.0), mt.where(c, 1, 0)
+    assert f.dtype == mt.float32 and f.tolist() == [0.0, 0.0, 1.0, 1.0]
+    assert i.dtype == mt.int64 and i.tolist() == [0, 0, 1, 1] and i.device == c.device
+
+
+def test_trunc_division_with_a_number_on_either_side(device):
+    a = mt.tensor([-7, 7, -6, 5], device=device)
+    assert mt.div(a, 2, rounding_mode="trunc").tolist() == [-3, 3, -3, 2]
+    assert mt.div(-7, mt.tensor([2, -2, 3], device=device), rounding_mode="trunc").tolist() == \
+        [-3, 3, -2]
+
+
+def test_fmod_keeps_the_sign_of_the_dividend_and_remainder_that_of_the_divisor(device):
+    a = mt.tensor([-3.0, 3.0, -3.5], device=device)
+    assert a.fmod(2).tolist() == [-1.0, 1.0, -1.5] and mt.fmod(a, -2).tolist() == [-1.0, 1.0, -1.5]
+    assert a.remainder(2).tolist() == [1.0, 1.0, 0.5] and (a % -2).tolist() == [-1.0, -1.0, -1.5]
+    assert mt.tensor([-7, 7]).fmod(3).tolist() == [-1, 1]
+
+
+def test_integer_division_by_a_float_zero_is_floating_not_an_error():
+    with np.errstate(divide="ignore"):
+        assert mt.tensor([1]) // 0.0 == float("inf")
+
+
+def test_factories_take_size_as_a_keyword_and_tensor_takes_ranges_and_arrays():
+    assert mt.zeros(size=(2, 3)).shape == (2, 3) and mt.ones(size=[4]).shape == (4,)
+    assert mt.empty(size=(1, 2)).shape == (1, 2) and mt.rand(size=(3,)).shape == (3,)
+    assert mt.randn(size=(2, 2)).shape == (2, 2)
+    assert mt.tensor(range(3)).tolist() == [0, 1, 2] and mt.tensor(range(3)).dtype == mt.int64
+    t = mt.tensor([np.ones(2), np.zeros(2)])
+    assert t.dtype == mt.float64 and t.tolist() == [[1.0, 1.0], [0.0, 0.0]]
+    assert mt.tensor([np.ones(2, np.float32)]).dtype == mt.float32
+
+
+def test_normal_with_tensor_mean_and_std_draws_one_sample_per_element():
+    mt.manual_seed(0)
+    mean = mt.full((2000, 2), 3.0, requires_grad=True)
+    std = mt.tensor([0.5, 2.0])
+    x = mt.normal(mean, std)
+    assert x.shape == (2000, 2) and not x.requires_grad
+    assert np.allclose(host(x.mean(0)), [3.0, 3.0], atol=0.2)
+    assert np.allclose(host(x.std(0)), [0.5, 2.0], rtol=0.1)
+    assert mt.normal(5.0, mt.ones(3, dtype=mt.float64)).dtype == mt.float64
+
+
+def test_var_and_std_take_unbiased_positionally_as_pytorch():
+    x = mt.tensor([[1.0, 2.0, 4.0], [0.0, 0.0, 3.0]])
+    assert mt.allclose(x.var(1, False), x.var(1, correction=0))
+    assert mt.allclose(x.var(False), x.var(correction=0))
+    assert x.std(0, True, True).shape == (1, 3)
+    assert mt.allclose(mt.var_mean(x, 1, False)[0], x.var(1, unbiased=False))
+    assert mt.allclose(x.var(), x.var(correction=1))

@@ -281,7 +281,14 @@ def setitem(self, index, value):
         if value._device is not self._device:
             value = value.to(self._device)
         value = value._data
-    self._data[idx] = value
+    try:
+        self._data[idx] = value
+    except ValueError as exc:
+        if "broadcast" not in str(exc):
+            raise
+        raise RuntimeError(f"shape mismatch: value tensor of shape {list(getattr(value, 'shape', ()))}"
+                           f" cannot be broadcast to indexing result of shape "
+                           f"{list(self._data[idx].shape)}") from None
     self._vc[0] += 1
 
 

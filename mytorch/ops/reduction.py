@@ -127,7 +127,11 @@ def _correction(correction, unbiased):
     return 1 if correction is None else correction
 
 
-def var(input, dim=None, *, correction=1, keepdim=False, unbiased=None):
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """Σ(x − mean)² / (n − correction) over dims. PyTorch's older forms work too:
+    var(x, dim, unbiased, keepdim) and var(x, unbiased) (unbiased=False: correction 0)."""
+    if isinstance(dim, bool):                   # var(x, unbiased)
+        dim, unbiased = None, dim
     x = require_tensor(input, "var")
     if x._data.dtype.kind != "f":
         raise RuntimeError(f"std and var only support floating point and complex dtypes, got "
@@ -135,9 +139,10 @@ def var(input, dim=None, *, correction=1, keepdim=False, unbiased=None):
     return Var.apply(x, normalize_dims(dim, x.ndim), _correction(correction, unbiased), keepdim)
 
 
-def std(input, dim=None, *, correction=1, keepdim=False, unbiased=None):
-    """√var; the gradient is nan where the standard deviation is 0, as in PyTorch."""
-    return sqrt(var(input, dim, correction=correction, keepdim=keepdim, unbiased=unbiased))
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+    """√var (the same arguments); the gradient is nan where the standard deviation is 0, as in
+    PyTorch."""
+    return sqrt(var(input, dim, unbiased, keepdim, correction=correction))
 
 
 class Prod(Function):
@@ -427,7 +432,9 @@ class CrossEntropy(Function):
         if reduction == "none":
             return losses
         total = losses.sum()
-        return total if reduction == "sum" else total / count
+        if reduction == "sum":
+            return total
+        return total / count if count else total * float("nan")   # every target ignored
 
     @staticmethod
     def backward(ctx, g):
@@ -440,7 +447,7 @@ class CrossEntropy(Function):
         else:
             scale = g if weights is None else g * weights.reshape(-1, 1)
             if ctx.reduction == "mean":
-                scale = scale / count
+                scale = scale / count if count else scale * 0     # (every target ignored)
         # an ignored row has weight 0, so subtracting 1 at its (placeholder) target is harmless
         if isinstance(x, Tensor):
             onehot = ctx.xp.zeros(x.shape, x._data.dtype)
@@ -743,16 +750,18 @@ def nanmean(input, dim=None, keepdim=False, *, dtype=None):
     return where(empty, float("nan"), nansum(x, dim, keepdim) / where(empty, 1.0, count))
 
 
-def var_mean(input, dim=None, *, correction=1, keepdim=False, unbiased=None):
+def var_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(var, mean) over dims, as two tensors."""
-    return (var(input, dim, correction=correction, keepdim=keepdim, unbiased=unbiased),
-            mean(input, dim, keepdim))
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    return var(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
 
 
-def std_mean(input, dim=None, *, correction=1, keepdim=False, unbiased=None):
+def std_mean(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
     """(std, mean) over dims, as two tensors."""
-    return (std(input, dim, correction=correction, keepdim=keepdim, unbiased=unbiased),
-            mean(input, dim, keepdim))
+    if isinstance(dim, bool):
+        dim, unbiased = None, dim
+    return std(input, dim, unbiased, keepdim, correction=correction), mean(input, dim, keepdim)
 
 
 def count_nonzero(input, dim=None):
