@@ -23,7 +23,8 @@ error names where in `obj` the offending value sits.
 
 Round trips are exact: arrays are stored bit for bit, floats in the JSON as their shortest
 exact repr. A tensor comes back with its dtype, shape, device and requires_grad (as a leaf;
-its .grad and graph are not saved). A view is saved as its own data (the elements it
+its .grad and graph are not saved), an nn.Parameter as a Parameter (the node says
+"parameter": true). A view is saved as its own data (the elements it
 shows), not with its base. The same tensor (or array) object appearing twice is stored once
 and loads as one object, so tied weights stay tied; other shared or subclassed containers
 come back as separate plain dicts, lists and tuples.
@@ -82,9 +83,12 @@ class _Describer:
             host = obj.detach()._host()
             if not host.flags.c_contiguous:
                 host = host.copy(order="C")        # a view: its own elements only
-            return {"type": "tensor", "data": self._store(obj, host), "dtype": obj.dtype.name,
+            node = {"type": "tensor", "data": self._store(obj, host), "dtype": obj.dtype.name,
                     "shape": list(host.shape), "device": str(obj.device),
                     "requires_grad": obj.requires_grad}
+            if _is_parameter(obj):
+                node["parameter"] = True
+            return node
         if isinstance(obj, np.ndarray):
             if obj.dtype.hasobject or obj.dtype.kind == "V":
                 raise TypeError(f"{path}: cannot save a NumPy array of dtype {obj.dtype} "
@@ -124,6 +128,11 @@ class _Describer:
             return {"type": kind, "items": items}
         finally:
             self._open.discard(id(obj))
+
+
+def _is_parameter(t):
+    from .nn.parameter import Parameter     # (nn sits above this file's imports)
+    return isinstance(t, Parameter)
 
 
 def _write_archive(fileobj, description, arrays):
@@ -277,7 +286,11 @@ class _Builder:
             raise self.bad(path, f"{name} has dtype {array.dtype}, the description says {dtype}")
         location = self.field(node, "device", str, path)
         t = self.place(from_numpy(array), location, path)
-        if self.field(node, "requires_grad", bool, path):
+        requires_grad = self.field(node, "requires_grad", bool, path)
+        if node.get("parameter") is True:
+            from .nn.parameter import Parameter
+            t = Parameter(t, requires_grad)
+        elif requires_grad:
             t.requires_grad_(True)
         self._built[name] = t
         return t

@@ -150,6 +150,16 @@ def test_the_same_tensor_twice_loads_as_one_tensor(tmp_path):
                                                                          "arrays/1.npy"]
 
 
+def test_parameters_load_as_parameters(tmp_path):
+    p, frozen = mt.nn.Parameter(mt.randn(3)), mt.nn.Parameter(mt.randn(2), requires_grad=False)
+    mt.save({"p": p, "frozen": frozen, "plain": mt.ones(1), "again": p}, tmp_path / "p")
+    out = mt.load(tmp_path / "p")
+    assert type(out["p"]) is mt.nn.Parameter and out["p"].requires_grad
+    assert type(out["frozen"]) is mt.nn.Parameter and not out["frozen"].requires_grad
+    assert type(out["plain"]) is mt.Tensor and out["again"] is out["p"]
+    assert out["p"].tolist() == p.tolist()
+
+
 def test_a_non_leaf_loads_as_a_leaf_that_requires_grad(tmp_path):
     x = mt.randn(3, requires_grad=True)
     mt.save(x * 2, tmp_path / "y")

@@ -536,6 +536,14 @@ def _class_targets(input, target, name):
                            f"{expected}, got {_shape(target)}")
 
 
+def _weighted_mean(total, count):
+    """total / count for a 'mean' loss; when count is 0 (every target ignored) NaN, as PyTorch,
+    but with a zero gradient, so one batch of padding leaves the weights as they were."""
+    if count.item() != 0:
+        return total / count
+    return total * 0.0 + float("nan")
+
+
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
              reduction="mean"):
     """ℓₙ = −w[yₙ]·x[n, yₙ], from log-probabilities x: (N, C) or (N, C, d1, ...) or (C,).
@@ -562,7 +570,7 @@ def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, r
         return loss
     if reduction == "sum":
         return loss.sum()
-    return loss.sum() / w.sum()
+    return _weighted_mean(loss.sum(), w.sum())
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100,
@@ -618,9 +626,10 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
     elif reduction == "sum":
         smooth_term = smooth.sum()
     elif weight is None:
-        smooth_term = smooth.sum() / keep.sum()
+        smooth_term = _weighted_mean(smooth.sum(), keep.sum())
     else:
-        smooth_term = smooth.sum() / (weight[ops.where(keep, target, 0)] * keep).sum()
+        smooth_term = _weighted_mean(smooth.sum(),
+                                     (weight[ops.where(keep, target, 0)] * keep).sum())
     return (1 - label_smoothing) * nll + smooth_term * (label_smoothing / n_classes)
 
 
@@ -629,6 +638,14 @@ def _clamped_log(p):
     positive = p > 0
     return ops.clamp_min(ops.where(positive, ops.log(ops.where(positive, p, 1.0)), -100.0),
                          -100.0)
+
+
+def _float_target(target, input, name):
+    """Binary cross-entropy takes its targets as floats (0/1 labels or probabilities): an integer
+    or bool target is a RuntimeError, as in PyTorch, not silently promoted."""
+    if isinstance(target, Tensor) and not target.is_floating_point():
+        raise RuntimeError(f"{name}: Found dtype {target.dtype} but expected {input.dtype}: "
+                           f"the target must be floating (use target.float())")
 
 
 def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None,
@@ -642,6 +659,7 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
                          f"size ({input.shape}) is deprecated. Please ensure they have the same "
                          "size.")
+    _float_target(target, input, "binary_cross_entropy")
     if input.numel() and bool(((input < 0) | (input > 1)).any()):
         raise RuntimeError("all elements of input should be between 0 and 1")
     loss = -(target * _clamped_log(input) + (1 - target) * _clamped_log(1 - input))
@@ -663,6 +681,7 @@ def binary_cross_entropy_with_logits(input, target, weight=None, size_average=No
     if _shape(target) != _shape(input):
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
+    _float_target(target, input, "binary_cross_entropy_with_logits")
     log_sig = ops.logsigmoid(input)
     if pos_weight is None:
         loss = (1 - target) * input - log_sig

@@ -156,6 +156,16 @@ class _BatchNorm(Module):
             self.register_buffer("num_batches_tracked", None)
         self.reset_parameters()
 
+    def _load_from_state_dict(self, state_dict, prefix, missing_keys, unexpected_keys,
+                              error_msgs, assign):
+        # a state dict without the batch counter (from an older PyTorch, or built by hand)
+        # loads and leaves the counter as it is, as in PyTorch; the caller's dict is unchanged
+        key = prefix + "num_batches_tracked"
+        if self.track_running_stats and key not in state_dict:
+            state_dict = {**state_dict, key: self.num_batches_tracked}
+        super()._load_from_state_dict(state_dict, prefix, missing_keys, unexpected_keys,
+                                      error_msgs, assign)
+
     def reset_running_stats(self):
         if self.track_running_stats:
             self.running_mean.zero_()

@@ -387,3 +387,18 @@ def test_activation_errors():
         nn.GELU("erf")(mt.zeros(1))
     with pytest.raises(RuntimeError, match="halving dimension must be even"):
         nn.GLU()(mt.zeros(2, 3))
+
+
+def test_batchnorm_loads_a_state_dict_without_the_batch_counter():
+    """An older checkpoint (or a dict built by hand) without num_batches_tracked loads, as in
+    PyTorch: the counter stays as it was, and the caller's dict is not changed."""
+    trained = nn.BatchNorm1d(2)
+    trained(randn(4, 2))
+    state = {k: v for k, v in trained.state_dict().items() if k != "num_batches_tracked"}
+    m = nn.Sequential(nn.BatchNorm1d(2))
+    m[0].num_batches_tracked.fill_(5)
+    assert m.load_state_dict({"0." + k: v for k, v in state.items()}).missing_keys == []
+    assert m[0].num_batches_tracked.item() == 5 and "num_batches_tracked" not in state
+    assert mt.equal(m[0].running_mean, trained.running_mean)
+    with pytest.raises(RuntimeError, match='Missing key.*"running_mean"'):
+        nn.BatchNorm1d(2).load_state_dict({})

@@ -254,6 +254,28 @@ def test_binary_cross_entropy_errors():
     with pytest.raises(ValueError, match=r"Target size \(mytorch.Size\(\[2\]\)\) must be the "
                                          r"same as input size \(mytorch.Size\(\[3\]\)\)"):
         F.binary_cross_entropy_with_logits(mt.zeros(3), mt.zeros(2))
+    for loss in (F.binary_cross_entropy, F.binary_cross_entropy_with_logits):
+        with pytest.raises(RuntimeError, match="Found dtype mytorch.int64 but expected "
+                                               "mytorch.float32"):
+            loss(mt.full((2,), 0.5), mt.tensor([1, 0]))
+
+
+@pytest.mark.parametrize("loss", [
+    lambda x, y: F.cross_entropy(x, y),
+    lambda x, y: F.cross_entropy(x, y, label_smoothing=0.1),
+    lambda x, y: F.cross_entropy(x, y, weight=mt.tensor([1.0, 2.0, 3.0], dtype=mt.float64)),
+    lambda x, y: F.nll_loss(F.log_softmax(x, 1), y),
+    lambda x, y: F.cross_entropy(x.unsqueeze(2), y.unsqueeze(1)),
+], ids=["ce", "smoothing", "weight", "nll", "spatial"])
+def test_a_batch_whose_targets_are_all_ignored_has_a_nan_loss_and_zero_gradients(loss):
+    """As PyTorch: the mean over no targets is NaN, but the gradient is zero (no warning), so a
+    batch of padding does not put NaN into every weight."""
+    x = mt.tensor([[1.0, 2.0, 3.0], [1.0, 0.0, -1.0]], dtype=mt.float64, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = loss(x, mt.tensor([-100, -100]))
+        out.backward()
+    assert np.isnan(out.item()) and np.array_equal(x.grad.numpy(), np.zeros((2, 3)))
 
 
 def np_bce_logits(x, y, w=1.0, pw=1.0):
