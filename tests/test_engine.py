@@ -348,18 +348,21 @@ def test_memory_flat_over_many_iterations():
     tracemalloc.start()
     try:
         # a first 1000 steps under tracing: NumPy keeps small caches (of shape and stride
-        # arrays, ~20 kB) whose blocks only count once allocated while tracing is on
+        # arrays, ~20 kB) whose blocks only count once allocated while tracing is on, and
+        # CPython's free lists hold a varying few kB more; both settle, so the bound is loose
+        # (25 bytes a step) against what any leak costs (a tensor, a node or an array kept
+        # per step is over 100 bytes a step)
         for _ in range(1000):
             step()
         gc.collect()
         before = tracemalloc.get_traced_memory()[0]
-        for _ in range(1000):
+        for _ in range(2000):
             step()
         gc.collect()
         after = tracemalloc.get_traced_memory()[0]
     finally:
         tracemalloc.stop()
-    assert after - before < 20_000, f"memory grew by {after - before} bytes over 1000 steps"
+    assert after - before < 50_000, f"memory grew by {after - before} bytes over 2000 steps"
 
 
 def test_nodes_hold_outputs_weakly():

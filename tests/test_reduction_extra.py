@@ -223,7 +223,10 @@ ERRORS = [
     (lambda: mt.cat([X, mt.zeros(2, 4)]), RuntimeError,
      re.escape("Sizes of tensors must match except in dimension 0. Expected size [2, 3] but got "
                "size [2, 4] for tensor number 1 in the list.")),
-    (lambda: mt.cat([X, mt.zeros(3)], 1), RuntimeError, r"Expected size \[2, 3\] but got size \[3\]"),
+    (lambda: mt.cat([X, mt.zeros(3)], 1), RuntimeError,
+     r"Tensors must have same number of dimensions: got 2 and 1"),
+    (lambda: X[0, 0, 0], IndexError, r"too many indices for tensor of dimension 2"),
+    (lambda: X[..., 0, 0, 0], IndexError, r"too many indices for tensor of dimension 2"),
     (lambda: mt.cat([]), RuntimeError, r"expected a non-empty list of Tensors"),
     (lambda: mt.cat([mt.zeros(2), mt.tensor(1.0)]), RuntimeError,
      r"zero-dimensional tensor \(at position 1\) cannot be concatenated"),

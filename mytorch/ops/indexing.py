@@ -78,6 +78,8 @@ def _consumes(part):
 def _check_bounds(parts, shape):
     """IndexError for an integer (or integer array) outside its dimension, as PyTorch; CuPy
     would silently wrap an out-of-range index array instead of raising."""
+    if sum(_consumes(p) for p in parts) > len(shape):
+        raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
     dim = 0
     for part in parts:
         if part is Ellipsis:

@@ -334,6 +334,9 @@ def cat(tensors, dim=0):
             raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
     d = normalize_dim(dim, first.ndim)
     for i, x in enumerate(tensors[1:], 1):
+        if x.ndim != first.ndim and x.numel() and first.numel():
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {first.ndim} "
+                               f"and {x.ndim}")
         if x.ndim != first.ndim or any(a != b for j, (a, b) in enumerate(zip(x.shape, first.shape))
                                        if j != d):
             raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected "
