@@ -925,3 +925,15 @@ def test_nodes_run_after_every_consumer_in_a_graph_built_out_of_order():
     t = np.tanh(bv * (av + 1))
     expected = (1 - t * t) * (bv * (av + 1) + bv * 2) + 2 * bv + av * bv
     np.testing.assert_allclose(x.grad.numpy(), expected, rtol=1e-12)
+
+
+def test_next_functions_show_leaves_as_accumulate_grad_as_pytorch():
+    x = mt.ones(3, requires_grad=True)
+    c = mt.ones(3)
+    u = x * c
+    y = u.exp()
+    assert y.grad_fn.next_functions == ((u.grad_fn, 0),)
+    (leaf, slot), (none, zero) = u.grad_fn.next_functions
+    assert leaf.variable is x and slot == 0 and (none, zero) == (None, 0)
+    assert leaf.name() == "torch::autograd::AccumulateGrad" and leaf.next_functions == ()
+    assert repr(leaf).startswith("<AccumulateGrad object at 0x")

@@ -180,11 +180,12 @@ class Function:
 
     @property
     def next_functions(self):
-        """The nodes this one sends gradients to: (node, output index), or (None, 0) for
-        inputs that need no gradient, as in PyTorch (leaves appear as ('leaf', tensor))."""
+        """The nodes this one sends gradients to, as in PyTorch: (node, output index); for a
+        leaf (AccumulateGrad, 0), whose .variable is the leaf; (None, 0) for an input that
+        needs no gradient."""
         inputs = self._inputs if self._inputs is not None else self._edges
         return tuple((None, 0) if e is None else
-                     ((e[0], e[1]) if e[0] is not None else ("leaf", e[2]))
+                     ((e[0], e[1]) if e[0] is not None else (AccumulateGrad(e[2]), 0))
                      for a, e in zip(inputs, self._edges)
                      if isinstance(a, Tensor) or a is e)
 
@@ -375,6 +376,22 @@ class Function:
                 "graph are freed when you call .backward() or autograd.grad(). Specify "
                 "retain_graph=True if you need to backward through the graph a second time or "
                 "if you need to access saved tensors after calling backward.")
+
+
+class AccumulateGrad:
+    """What `next_functions` shows for a leaf that requires grad, as in PyTorch: the end of a
+    path, where the engine adds the gradient into `.variable.grad`."""
+    __slots__ = ("variable",)
+    next_functions = ()
+
+    def __init__(self, variable):
+        self.variable = variable
+
+    def name(self):
+        return "torch::autograd::AccumulateGrad"       # PyTorch's name, which scripts test
+
+    def __repr__(self):
+        return f"<AccumulateGrad object at {id(self):#x}>"
 
 
 def backward_by_autograd(ctx, definition, grads):

@@ -1,8 +1,8 @@
 """The autograd graph as a picture: `draw_graph(loss, params=dict(model.named_parameters()))`.
 
 A backward graph is made of Function nodes (`tensor.grad_fn`), each pointing at the nodes that
-made its inputs (`fn.next_functions`: `(node, output_nr)`, `('leaf', tensor)` or `(None, 0)` for
-an input that needs no gradient). `draw_graph` walks it from the given tensors and returns a
+made its inputs (`fn.next_functions`: `(node, output_nr)`, `(AccumulateGrad, 0)` for a leaf,
+whose `.variable` is the leaf tensor, or `(None, 0)` for an input that needs no gradient). `draw_graph` walks it from the given tensors and returns a
 `graphviz.Digraph` that reads in the direction of the forward pass:
 
     # loss = (x @ w + b).tanh().sum(), x a constant (not drawn: it needs no gradient)
@@ -25,6 +25,7 @@ DOT text on every run.
 import os
 import shutil
 
+from ..autograd.function import AccumulateGrad
 from ..nn.parameter import Parameter
 from ..tensor import Tensor
 
@@ -86,8 +87,8 @@ def draw_graph(*tensors, params=None, show_saved=False):
         for prev, slot in fn.next_functions:
             if prev is None:
                 continue
-            if isinstance(prev, str):                     # ('leaf', tensor)
-                dot.edge(tensor_node(slot, "leaf"), here)
+            if isinstance(prev, AccumulateGrad):           # a leaf
+                dot.edge(tensor_node(prev.variable, "leaf"), here)
                 continue
             if id(prev) not in ids:
                 stack.append(prev)
