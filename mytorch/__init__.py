@@ -12,10 +12,10 @@ gathers the public names.
 from . import dtypes
 from .dtypes import (dtype, float16, float32, float64, uint8, int8, int16, int32, int64, half,
                      float, double, short, int, long, get_default_dtype, set_default_dtype,
-                     promote_types)
+                     promote_types, finfo, iinfo)
 from .dtypes import bool  # noqa: A004  (PyTorch's name)
 from .backend import device
-from .tensor import Tensor, Size, is_tensor
+from .tensor import Tensor, Size, is_tensor, is_floating_point
 from .random import Generator, manual_seed, seed, initial_seed, get_rng_state, set_rng_state
 from .factories import *           # noqa: F401,F403
 from . import autograd

@@ -153,3 +153,47 @@ def result_type(*operands):
         else:
             dim = d if dim is None else promote_types(dim, d)
     return _combine(dim, _combine(zero, wrapped))
+
+
+class finfo:
+    """The limits of a floating dtype, as torch.finfo: bits, eps (the gap above 1), max, min
+    (= −max), tiny = smallest_normal, resolution; `finfo()` describes the default dtype. A mask
+    value of `finfo(dtype).min` stays finite where −inf would give NaNs."""
+
+    def __init__(self, type=None):
+        d = as_dtype(type) or get_default_dtype()
+        if not d.is_floating_point:
+            raise TypeError(f"finfo() requires a floating point input type, got {d}; use "
+                            "iinfo for integer types")
+        info = np.finfo(d.np)
+        self.dtype = d.name
+        self.bits = builtins.int(info.bits)
+        self.eps, self.max, self.min = builtins.float(info.eps), builtins.float(info.max), \
+            builtins.float(info.min)
+        self.tiny = self.smallest_normal = builtins.float(info.tiny)
+        self.resolution = builtins.float(info.resolution)
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, "
+                f"eps={self.eps:g}, smallest_normal={self.tiny:g}, tiny={self.tiny:g}, "
+                f"dtype={self.dtype})")
+
+
+class iinfo:
+    """The limits of an integer dtype, as torch.iinfo: bits, min, max."""
+
+    def __init__(self, type):
+        d = as_dtype(type)
+        if d is None or d.is_floating_point:
+            raise TypeError(f"iinfo() requires an integer input type, got {d}; use finfo for "
+                            "floating types")
+        self.dtype = d.name
+        if d is bool:
+            self.bits, self.min, self.max = 8, 0, 1
+        else:
+            info = np.iinfo(d.np)
+            self.bits = builtins.int(info.bits)
+            self.min, self.max = builtins.int(info.min), builtins.int(info.max)
+
+    def __repr__(self):
+        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"

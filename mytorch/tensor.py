@@ -1014,6 +1014,15 @@ class Tensor:
     def repeat(self, *sizes):
         return _ops.repeat(self, *sizes)
 
+    def repeat_interleave(self, repeats, dim=None, *, output_size=None):
+        return _ops.repeat_interleave(self, repeats, dim, output_size=output_size)
+
+    def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
+        return _ops.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def logit(self, eps=None):
+        return _ops.logit(self, eps)
+
     def tile(self, *dims):
         return _ops.tile(self, dims[0] if len(dims) == 1 and not isinstance(dims[0], builtins.int)
                          else dims)
@@ -1253,6 +1262,10 @@ class _HookHandle:
 
 def is_tensor(obj):
     return isinstance(obj, Tensor)
+
+
+def is_floating_point(input):
+    return input.is_floating_point()
 
 
 # The seam (see the module docstring): imported last, because both import Tensor from here.

@@ -208,6 +208,14 @@ def _i(*v):
     (lambda: mt.fmod(mt.tensor([3]), 0), RuntimeError, "ZeroDivisionError"),
     (lambda: mt.zeros(2, size=(2,)), TypeError, "multiple values for argument 'size'"),
     (lambda: mt.normal(0.0, 1.0), TypeError, "missing the required argument 'size'"),
+    (lambda: mt.repeat_interleave(mt.ones(3), mt.tensor([1, 2])), RuntimeError,
+     r"repeats must have the same size as input along dim"),
+    (lambda: mt.repeat_interleave(mt.ones(2), mt.tensor([1, -1])), RuntimeError,
+     "can not be negative"),
+    (lambda: mt.unique(mt.ones(2, 2), dim=0), NotImplementedError, "flatten first"),
+    (lambda: mt.mv(mt.ones(2, 3), mt.ones(3, 1)), RuntimeError, "matrix @ vector expected"),
+    (lambda: mt.finfo(mt.int64), TypeError, "requires a floating point input type"),
+    (lambda: mt.iinfo(mt.float32), TypeError, "requires an integer input type"),
 ])
 def test_user_facing_errors(call, error, match):
     with pytest.raises(error, match=match):
@@ -270,3 +278,38 @@ def test_var_and_std_take_unbiased_positionally_as_pytorch():
     assert x.std(0, True, True).shape == (1, 3)
     assert mt.allclose(mt.var_mean(x, 1, False)[0], x.var(1, unbiased=False))
     assert mt.allclose(x.var(), x.var(correction=1))
+
+
+def test_unique_sorts_and_gives_inverse_and_counts(device):
+    x = mt.tensor([[3, 1], [3, 2]], device=device)
+    assert mt.unique(x).tolist() == [1, 2, 3]
+    values, inverse, counts = x.unique(return_inverse=True, return_counts=True)
+    assert inverse.tolist() == [[2, 0], [2, 1]] and counts.tolist() == [1, 1, 2]
+    assert inverse.dtype == counts.dtype == mt.int64 and values[inverse].tolist() == x.tolist()
+    _, counts_only = mt.unique(x, return_counts=True)
+    assert counts_only.tolist() == [1, 1, 2]
+    assert not mt.unique(mt.ones(3, requires_grad=True)).requires_grad
+
+
+def test_isin_with_a_tensor_or_a_number(device):
+    x = mt.tensor([1, 2, 3], device=device)
+    assert mt.isin(x, mt.tensor([2, 5], device=device)).tolist() == [False, True, False]
+    assert mt.isin(x, 3, invert=True).tolist() == [True, True, False]
+
+
+def test_finfo_and_iinfo_as_pytorch():
+    f = mt.finfo(mt.float32)
+    assert f.eps == float(np.finfo(np.float32).eps) and f.min == -f.max and f.bits == 32
+    assert f.tiny == f.smallest_normal == float(np.finfo(np.float32).tiny)
+    assert f.dtype == "float32" and mt.finfo().dtype == "float32"
+    assert mt.finfo(mt.float16).max == 65504.0 and mt.finfo(mt.float64).bits == 64
+    assert mt.iinfo(mt.int64).max == 2 ** 63 - 1 and mt.iinfo(mt.uint8).min == 0
+    assert mt.is_floating_point(mt.ones(1)) and not mt.is_floating_point(mt.ones(1, dtype=mt.int64))
+
+
+def test_repeat_interleave_gradient_sums_the_copies():
+    x = mt.tensor([1.0, 2.0], requires_grad=True)
+    y = x.repeat_interleave(mt.tensor([3, 1]))
+    assert y.tolist() == [1.0, 1.0, 1.0, 2.0]
+    (y * mt.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
+    assert x.grad.tolist() == [6.0, 4.0]

@@ -29,7 +29,7 @@ from .elementwise import (neg, abs, sign, exp, log, log1p, expm1, sqrt, rsqrt, r
                           exp2, sinc, deg2rad, rad2deg, sgn, positive, floor, ceil, trunc, fix,
                           round, frac, clamp_min, clamp_max, nan_to_num, hardtanh, relu6,
                           hardsigmoid, hardswish, mish, logsigmoid, selu, celu, softsign,
-                          tanhshrink)
+                          tanhshrink, logit)
 from .arithmetic import *          # noqa: F401,F403  (its __all__)
 from .reduction import (cross_entropy, safe_softmax, sum, mean, var, std, prod, max, min, amax,
                         amin, argmax, argmin, logsumexp,
@@ -41,11 +41,11 @@ from .shape import (reshape, view, permute, transpose, swapaxes, t, expand, broa
                     narrow, split, chunk, unbind, flip, roll, tril, triu, pad, repeat, movedim,
                     moveaxis, tile, diagonal, diag_embed, diag, trace, diff, meshgrid,
                     broadcast_shapes, broadcast_tensors, atleast_1d, atleast_2d, atleast_3d,
-                    hstack, vstack, row_stack, dstack, rot90, kron)
+                    hstack, vstack, row_stack, dstack, rot90, kron, repeat_interleave)
 from .indexing import (getitem, index_put, index_select, gather, scatter, scatter_add, masked_fill,
                        sort, argsort, topk, nonzero, argwhere, masked_select, take, take_along_dim,
-                       index_add, index_copy, index_fill, masked_scatter)
-from .linalg import (matmul, linear, mm, bmm, dot, outer, ger, einsum)
+                       index_add, index_copy, index_fill, masked_scatter, unique, isin)
+from .linalg import (matmul, linear, mm, bmm, mv, addmm, baddbmm, dot, outer, ger, einsum)
 from .conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d)
 from .pooling import (max_pool1d, max_pool2d, max_pool3d, avg_pool1d, avg_pool2d, avg_pool3d,
                       adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d,

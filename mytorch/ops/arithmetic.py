@@ -385,12 +385,16 @@ class Remainder(Function):
         return g, (-g * q if ctx.needs_input_grad[1] else None)
 
 
-def remainder(input, other):
-    a, b = promote(input, other, "remainder")
+def _division_remainder(op, input, other, name):
+    a, b = promote(input, other, name)
     _check_integer_divisor(a, b)
     if not isinstance(a, Tensor):
         a = _full_like(b, a)
-    return Remainder.apply(a, b)
+    return op.apply(a, b)
+
+
+def remainder(input, other):
+    return _division_remainder(Remainder, input, other, "remainder")
 
 
 class Fmod(Function):
@@ -407,11 +411,7 @@ class Fmod(Function):
 
 
 def fmod(input, other):
-    a, b = promote(input, other, "fmod")
-    _check_integer_divisor(a, b)
-    if not isinstance(a, Tensor):
-        a = _full_like(b, a)
-    return Fmod.apply(a, b)
+    return _division_remainder(Fmod, input, other, "fmod")
 
 
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):

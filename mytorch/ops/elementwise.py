@@ -1041,6 +1041,15 @@ def logsigmoid(input):
     return Logsigmoid.apply(floating(input, "logsigmoid"))
 
 
+def logit(input, eps=None):
+    """log(z/(1 − z)), the inverse of the sigmoid, with z = x clamped to [eps, 1 − eps] when eps
+    is given (else x itself: 0 and 1 give ∓inf);  ∂/∂x = 1/(z(1 − z)) (0 where clamped)"""
+    z = floating(input, "logit")
+    if eps is not None:
+        z = clamp(z, eps, 1 - eps)
+    return log(z) - log1p(-z)
+
+
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
 

@@ -437,6 +437,49 @@ def argwhere(input):
     return nonzero(input)
 
 
+class _Unique(Function):
+    """The sorted distinct values, with (as asked) where each element went and how often each
+    value occurs: no gradient"""
+    @staticmethod
+    def forward(ctx, x, return_inverse, return_counts):
+        xp = ctx.xp
+        values, inverse, counts = xp.unique(x, return_inverse=True, return_counts=True)
+        outs = (values, inverse.reshape(x.shape).astype(xp.int64, copy=False),
+                counts.astype(xp.int64, copy=False))
+        ctx.mark_non_differentiable(*outs)
+        return outs
+
+
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """The distinct values of `input`, sorted, as a 1-d tensor; with return_inverse, also the
+    index into them of every element (input's shape), with return_counts, how often each occurs,
+    as torch.unique (a tuple when either is asked for). `dim` is not supported."""
+    require_tensor(input, "unique")
+    if dim is not None:
+        raise NotImplementedError("unique(dim=...) is not supported by mytorch; flatten first")
+    values, inverse, counts = _Unique.apply(input, return_inverse, return_counts)
+    extra = (inverse,) * bool(return_inverse) + (counts,) * bool(return_counts)
+    return (values,) + extra if extra else values
+
+
+def isin(elements, test_elements, *, invert=False):
+    """A bool tensor of `elements`' shape: whether each is in `test_elements` (a tensor or a
+    number); with invert, whether it is not."""
+    require_tensor(elements, "isin", "elements")
+    if isinstance(test_elements, Tensor):
+        test_elements = test_elements.to(elements.device)._data
+    return _Isin.apply(elements, test_elements, invert)
+
+
+class _Isin(Function):
+    """Membership, elementwise: no gradient"""
+    @staticmethod
+    def forward(ctx, x, test, invert):
+        y = ctx.xp.isin(x, test, invert=invert)
+        ctx.mark_non_differentiable(y)
+        return y
+
+
 def _bool_mask(mask, name):
     require_tensor(mask, name, "mask")
     if mask._data.dtype.kind != "b":

@@ -144,6 +144,35 @@ def bmm(input, mat2):
     return matmul(input, mat2)
 
 
+def mv(input, vec):
+    """y = A·v for a 2-d A (n, m) and a 1-d v (m,) -> (n,)."""
+    require_tensor(input, "mv")
+    require_tensor(vec, "mv", "vec")
+    if input.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input.ndim}, {vec.ndim}")
+    return matmul(input, vec)
+
+
+def _scaled_sum(name, input, product, beta, alpha):
+    """beta·input + alpha·product, as addmm and baddbmm define it (beta = 0 ignores input,
+    NaNs included, as in PyTorch)."""
+    require_tensor(input, name)
+    product = product if alpha == 1 else product * alpha
+    if beta == 0:
+        return product
+    return (input if beta == 1 else input * beta) + product
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1):
+    """beta·input + alpha·(mat1 @ mat2), mat1 (n, m), mat2 (m, p), input broadcast to (n, p)."""
+    return _scaled_sum("addmm", input, mm(mat1, mat2), beta, alpha)
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
+    """beta·input + alpha·(batch1 @ batch2), a batch of products (b, n, m) @ (b, m, p)."""
+    return _scaled_sum("baddbmm", input, bmm(batch1, batch2), beta, alpha)
+
+
 def dot(input, other):
     """Σ aᵢbᵢ of two 1-d tensors of the same length."""
     require_tensor(input, "dot")

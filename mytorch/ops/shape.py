@@ -14,7 +14,7 @@ import numpy as np
 from .common import normalize_dim, normalize_dims, promote, require_tensor
 from ..autograd.function import Function
 from ..factories import as_tensor, zeros
-from ..tensor import Tensor
+from ..tensor import Tensor, _wrap
 
 
 def _shape_args(args, name):
@@ -84,7 +84,6 @@ def _alias(t):
     requires grad."""
     if t._requires_grad:
         return Reshape.apply(t, t._data.shape)
-    from ..tensor import _wrap
     out = _wrap(t._data, t._device)
     out._vc = t._vc
     out._base = t._base if t._base is not None else t
@@ -871,3 +870,35 @@ def kron(input, other):
     a = reshape(input, tuple(v for s in sa for v in (s, 1)))
     b = reshape(other, tuple(v for s in sb for v in (1, s)))
     return reshape(a * b, tuple(x * y for x, y in zip(sa, sb)))
+
+
+def repeat_interleave(input, repeats, dim=None, *, output_size=None):
+    """Each element (or slice along `dim`) repeated `repeats` times in place, as
+    torch.repeat_interleave: [a, b] with 2 gives [a, a, b, b]; `repeats` a number or one count
+    per slice. Without `dim` the input is flattened first. The gradient sums the copies (it is
+    an index_select)."""
+    from .indexing import index_select
+    require_tensor(input, "repeat_interleave")
+    if dim is None:
+        input, dim = reshape(input, (-1,)), 0
+    d = normalize_dim(dim, input.ndim)
+    n = input.shape[d] if input.ndim else 1
+    xp = input.device.xp
+    if isinstance(repeats, Tensor):
+        if repeats.ndim > 1 or repeats._data.dtype.kind not in "iu":
+            raise RuntimeError("repeat_interleave: repeats must be a 0-d or 1-d integer tensor")
+        counts = repeats.to(input.device)._data.reshape(-1)
+    else:
+        counts = xp.asarray([int(repeats)])
+    if counts.size not in (1, n):
+        raise RuntimeError(f"repeats must have the same size as input along dim, but got "
+                           f"repeats.size(0) = {counts.size} and input.size({d}) = {n}")
+    if bool((counts < 0).any()):
+        raise RuntimeError("repeat_interleave: repeats can not be negative")
+    index = xp.repeat(xp.arange(n), counts if counts.size == n else int(counts[0]))
+    if output_size is not None and index.size != output_size:
+        raise RuntimeError(f"repeat_interleave: output_size {output_size} does not match the "
+                           f"{index.size} repeats")
+    if input.ndim == 0:
+        input = reshape(input, (1,))
+    return index_select(input, d, _wrap(index.astype(xp.int64, copy=False), input._device))

@@ -172,4 +172,9 @@ SPECS += [
            lambda x: np.where(x > 0, x, 1.5 * np.expm1(x / 1.5)), _samples(nonzero)),
     _unary("softsign", lambda x: x / (1 + np.abs(x)), nonzero),
     _unary("tanhshrink", lambda x: x - np.tanh(x)),
+    _unary("logit", lambda x: np.log(x / (1 - x)), _between(0.1, 0.9)),
+    OpSpec("logit[eps]", lambda x: mt.logit(x, eps=0.2),
+           lambda x: np.log(np.clip(x, 0.2, 0.8) / (1 - np.clip(x, 0.2, 0.8))),
+           _samples(lambda rng, s: away_from(rng, s, (0.2, 0.8), lo=0.05, hi=0.95, margin=0.03))),
 ]
+REQUIRED |= {"logit"}

@@ -54,7 +54,7 @@ def _einsum_spec(equation, *shapes):
                   samples)
 
 
-REQUIRED = {"matmul", "linear", "mm", "bmm", "dot", "outer", "einsum"}
+REQUIRED = {"matmul", "linear", "mm", "bmm", "mv", "addmm", "baddbmm", "dot", "outer", "einsum"}
 
 SPECS = [
     OpSpec("matmul", lambda a, b: a @ b, np.matmul, _shapes(*MATMUL_SHAPES)),
@@ -62,6 +62,14 @@ SPECS = [
     OpSpec("mm", mt.mm, np.matmul, _shapes(((2, 3), (3, 4)), ((1, 4), (4, 1)))),
     OpSpec("bmm", mt.bmm, np.matmul, _shapes(((2, 2, 3), (2, 3, 2)), ((1, 3, 2), (1, 2, 3)))),
     OpSpec("dot", mt.dot, np.dot, _shapes(((5,), (5,)), ((1,), (1,)))),
+    OpSpec("mv", mt.mv, np.matmul, _shapes(((2, 3), (3,)), ((1, 1), (1,)))),
+    OpSpec("addmm", lambda c, a, b: mt.addmm(c, a, b, beta=0.5, alpha=2.0),
+           lambda c, a, b: 0.5 * c + 2.0 * (a @ b), _shapes(((2, 4), (2, 3), (3, 4)),
+                                                          ((4,), (2, 3), (3, 4)))),
+    OpSpec("addmm[beta=0]", lambda c, a, b: mt.addmm(c, a, b, beta=0), lambda c, a, b: a @ b,
+           _shapes(((2, 4), (2, 3), (3, 4)))),
+    OpSpec("baddbmm", lambda c, a, b: mt.baddbmm(c, a, b, alpha=-1.0), lambda c, a, b: c - a @ b,
+           _shapes(((2, 2, 2), (2, 2, 3), (2, 3, 2)), ((2,), (1, 2, 3), (1, 3, 2)))),
     OpSpec("outer", mt.outer, np.outer, _shapes(((3,), (4,)), ((1,), (2,)))),
     OpSpec("linear", mt.linear, lambda x, w, b: x @ w.T + b,
            _shapes(((2, 3), (4, 3), (4,)), ((2, 2, 3), (2, 3), (2,)), ((3,), (2, 3), (2,)))),

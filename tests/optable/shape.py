@@ -195,9 +195,16 @@ def _stack_row(name, mt_fn, np_fn, *cases):
 
 REQUIRED |= {"movedim", "moveaxis", "tile", "diagonal", "diag", "diag_embed", "trace", "diff",
              "meshgrid", "broadcast_tensors", "atleast_1d", "atleast_2d", "atleast_3d", "hstack",
-             "vstack", "dstack", "rot90", "kron"}
+             "vstack", "dstack", "rot90", "kron", "repeat_interleave"}
 
 SPECS += [
+    _row("repeat_interleave", lambda x, **kw: mt.repeat_interleave(x, **kw),
+         lambda x, repeats, dim=None: np.repeat(x, repeats, axis=dim),
+         (((2, 3),), {"repeats": 2}), (((2, 3),), {"repeats": 3, "dim": 1}),
+         (((),), {"repeats": 2})),
+    OpSpec("repeat_interleave[counts]",
+           lambda x: x.repeat_interleave(mt.tensor([0, 2, 1], device=x.device), dim=-1),
+           lambda x: np.repeat(x, [0, 2, 1], axis=-1), _cases((((2, 3),), {}))),
     _row("movedim", lambda x, **kw: mt.movedim(x, **kw), lambda x, **kw: np.moveaxis(x, **kw),
          (((2, 3, 4),), {"source": 0, "destination": -1}),
          (((2, 3, 4),), {"source": (0, 1), "destination": (2, 0)})),
