@@ -1271,3 +1271,7 @@ def is_floating_point(input):
 # The seam (see the module docstring): imported last, because both import Tensor from here.
 from . import ops as _ops          # noqa: E402
 from . import autograd as _autograd  # noqa: E402
+
+for _name in _ops.NUMPY_NAMED:     # x.sum(axis=0, keepdims=True), as PyTorch takes it
+    if _name in Tensor.__dict__:
+        setattr(Tensor, _name, _ops.numpy_names(Tensor.__dict__[_name]))

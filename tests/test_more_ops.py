@@ -313,3 +313,15 @@ def test_repeat_interleave_gradient_sums_the_copies():
     assert y.tolist() == [1.0, 1.0, 1.0, 2.0]
     (y * mt.tensor([1.0, 2.0, 3.0, 4.0])).sum().backward()
     assert x.grad.tolist() == [6.0, 4.0]
+
+
+def test_numpy_argument_names_axis_and_keepdims_work_as_in_pytorch():
+    x = mt.tensor([[1.0, 5.0], [3.0, 2.0]])
+    assert x.sum(axis=0).tolist() == [4.0, 7.0]
+    assert mt.sum(x, axis=1, keepdims=True).shape == (2, 1)
+    assert x.max(axis=1).values.tolist() == [5.0, 3.0] and x.argmax(axis=1).tolist() == [1, 0]
+    assert mt.cat([x, x], axis=1).shape == (2, 4) and mt.stack([x, x], axis=0).shape == (2, 2, 2)
+    assert mt.allclose(x.softmax(axis=-1), x.softmax(-1))
+    assert x.mean(axis=0, keepdims=True).tolist() == [[2.0, 3.5]]
+    with pytest.raises(TypeError, match="got both 'dim' and its alias 'axis'"):
+        x.sum(dim=0, axis=1)

@@ -1,4 +1,5 @@
 """Helpers shared by the op files: dimension arguments, operands, casts, small constructors."""
+import functools
 import numbers
 
 import numpy as np
@@ -28,6 +29,31 @@ def normalize_dims(dim, ndim):
     if len(set(dims)) != len(dims):
         raise RuntimeError(f"dim {tuple(dim)} appears multiple times in the list of dims")
     return tuple(sorted(dims)) if ndim else ()
+
+
+# the ops that also take NumPy's names for their arguments, as PyTorch's do: axis for dim,
+# keepdims for keepdim (x.sum(axis=0, keepdims=True)); as functions and as tensor methods
+NUMPY_NAMED = ("sum", "mean", "std", "var", "prod", "max", "min", "amax", "amin", "argmax",
+               "argmin", "logsumexp", "cumsum", "cumprod", "softmax", "log_softmax", "all", "any",
+               "median", "nansum", "nanmean", "count_nonzero", "squeeze", "unsqueeze", "norm",
+               "cummax", "cummin", "logcumsumexp", "sort", "argsort", "topk", "unbind",
+               "index_select", "gather", "std_mean", "var_mean", "cat", "concat", "stack",
+               "split", "chunk")
+_NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
+
+
+def numpy_names(fn):
+    """`fn` that also takes `axis` for `dim` and `keepdims` for `keepdim`."""
+    @functools.wraps(fn)
+    def with_numpy_names(*args, **kwargs):
+        for numpy_name, name in _NUMPY_NAMES.items():
+            if numpy_name in kwargs:
+                if name in kwargs:
+                    raise TypeError(f"{fn.__name__}() got both '{name}' and its alias "
+                                    f"'{numpy_name}'")
+                kwargs[name] = kwargs.pop(numpy_name)
+        return fn(*args, **kwargs)
+    return with_numpy_names
 
 
 def reduced_shape(shape, dims):
