@@ -215,6 +215,11 @@ def _i(*v):
     (lambda: mt.unique(mt.ones(2, 2), dim=0), NotImplementedError, "flatten first"),
     (lambda: mt.mv(mt.ones(2, 3), mt.ones(3, 1)), RuntimeError, "matrix @ vector expected"),
     (lambda: mt.finfo(mt.int64), TypeError, "requires a floating point input type"),
+    (lambda: mt.tensordot(mt.ones(2, 3), mt.ones(2, 3), 1), RuntimeError,
+     "contracted dimensions need to match"),
+    (lambda: mt.searchsorted(mt.ones(2, 2), mt.ones(1)), NotImplementedError, "1-d"),
+    (lambda: mt.searchsorted(mt.ones(2), mt.ones(1), side="middle"), RuntimeError,
+     "side can only be 'left' or 'right'"),
     (lambda: mt.iinfo(mt.float32), TypeError, "requires an integer input type"),
 ])
 def test_user_facing_errors(call, error, match):
@@ -325,3 +330,15 @@ def test_numpy_argument_names_axis_and_keepdims_work_as_in_pytorch():
     assert x.mean(axis=0, keepdims=True).tolist() == [[2.0, 3.5]]
     with pytest.raises(TypeError, match="got both 'dim' and its alias 'axis'"):
         x.sum(dim=0, axis=1)
+
+
+def test_searchsorted_and_bucketize_as_the_pytorch_docs(device):
+    boundaries = mt.tensor([1, 3, 5, 7, 9], device=device)
+    v = mt.tensor([[3, 6, 9], [3, 6, 9]], device=device)
+    assert mt.searchsorted(boundaries, v).tolist() == [[1, 3, 4], [1, 3, 4]]
+    assert mt.searchsorted(boundaries, v, right=True).tolist() == [[2, 3, 5], [2, 3, 5]]
+    assert mt.searchsorted(boundaries, v, side="right").tolist() == [[2, 3, 5], [2, 3, 5]]
+    assert mt.bucketize(v, boundaries).tolist() == [[1, 3, 4], [1, 3, 4]]
+    assert mt.bucketize(v, boundaries, right=True).tolist() == [[2, 3, 5], [2, 3, 5]]
+    assert mt.searchsorted(boundaries, 5).item() == 2
+    assert mt.bucketize(v, boundaries, out_int32=True).dtype == mt.int32

@@ -44,8 +44,10 @@ from .shape import (reshape, view, permute, transpose, swapaxes, t, expand, broa
                     hstack, vstack, row_stack, dstack, rot90, kron, repeat_interleave)
 from .indexing import (getitem, index_put, index_select, gather, scatter, scatter_add, masked_fill,
                        sort, argsort, topk, nonzero, argwhere, masked_select, take, take_along_dim,
-                       index_add, index_copy, index_fill, masked_scatter, unique, isin)
-from .linalg import (matmul, linear, mm, bmm, mv, addmm, baddbmm, dot, outer, ger, einsum)
+                       index_add, index_copy, index_fill, masked_scatter, unique, isin,
+                       searchsorted, bucketize)
+from .linalg import (matmul, linear, mm, bmm, mv, addmm, baddbmm, tensordot, dot, outer, ger,
+                     einsum)
 from .conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d)
 from .pooling import (max_pool1d, max_pool2d, max_pool3d, avg_pool1d, avg_pool2d, avg_pool3d,
                       adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d,

@@ -480,6 +480,42 @@ class _Isin(Function):
         return y
 
 
+class _SearchSorted(Function):
+    """Insertion points into a sorted 1-d sequence: no gradient"""
+    @staticmethod
+    def forward(ctx, sequence, values, side, dtype):
+        y = ctx.xp.searchsorted(sequence, values, side=side).astype(dtype, copy=False)
+        ctx.mark_non_differentiable(y)
+        return y
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None):
+    """Where each value of `input` would go in the sorted 1-d `sorted_sequence` to keep it
+    sorted: the first such index (the last with right=True or side='right'), int64."""
+    require_tensor(sorted_sequence, "searchsorted", "sorted_sequence")
+    if sorted_sequence.ndim != 1:
+        raise NotImplementedError("searchsorted: mytorch supports a 1-d sorted_sequence only")
+    if side is not None and side not in ("left", "right"):
+        raise RuntimeError(f"side can only be 'left' or 'right' but got {side!r}")
+    if side == "left" and right:
+        raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, got "
+                           "side of left while right was True")
+    side = side or ("right" if right else "left")
+    values = input if isinstance(input, Tensor) else _as_like(input, sorted_sequence)
+    return _SearchSorted.apply(sorted_sequence, values, side, "int32" if out_int32 else "int64")
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False):
+    """The bucket of each value among sorted 1-d `boundaries`: i with
+    boundaries[i−1] < x ≤ boundaries[i] (with right=True: boundaries[i−1] ≤ x < boundaries[i])."""
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+def _as_like(value, t):
+    from ..factories import tensor
+    return tensor(value, dtype=t.dtype, device=t.device)
+
+
 def _bool_mask(mask, name):
     require_tensor(mask, name, "mask")
     if mask._data.dtype.kind != "b":

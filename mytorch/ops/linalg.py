@@ -8,10 +8,11 @@ and the engine sums the gradients over any batch dimension that was broadcast. 1
 are treated as PyTorch does: a vector on the left is a row (1, k), on the right a column
 (k, 1), and the added dimension is removed from the result.
 """
+import math
 import string
 
-from .common import promote, require_tensor
-from .shape import reshape, squeeze, unsqueeze
+from .common import normalize_dim, promote, require_tensor
+from .shape import permute, reshape, squeeze, unsqueeze
 from ..autograd.function import Function
 
 
@@ -171,6 +172,35 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1):
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1):
     """beta·input + alpha·(batch1 @ batch2), a batch of products (b, n, m) @ (b, m, p)."""
     return _scaled_sum("baddbmm", input, bmm(batch1, batch2), beta, alpha)
+
+
+def tensordot(a, b, dims=2):
+    """Σ over paired dimensions of a and b: dims=n pairs a's last n with b's first n,
+    dims=([i, ...], [j, ...]) names the pairs; the result has a's other dimensions, then b's.
+    One matrix product of the two reshaped (permuted) operands."""
+    require_tensor(a, "tensordot", "a")
+    require_tensor(b, "tensordot", "b")
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        da, db = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        da, db = ([normalize_dim(d, x.ndim) for d in ([ds] if isinstance(ds, int) else ds)]
+                  for ds, x in zip(dims, (a, b)))
+    if len(da) != len(db):
+        raise RuntimeError(f"both dimension lists should have same length, got {da} and {db}")
+    for i, j in zip(da, db):
+        if a.shape[i] != b.shape[j]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size "
+                               f"{a.shape[i]} in dim {i} and second has size {b.shape[j]} in "
+                               f"dim {j}")
+    free_a = [i for i in range(a.ndim) if i not in da]
+    free_b = [j for j in range(b.ndim) if j not in db]
+    k = math.prod(a.shape[i] for i in da)
+    left = reshape(permute(a, free_a + da), (-1, k))
+    right = reshape(permute(b, db + free_b), (k, -1))
+    return reshape(matmul(left, right), tuple(a.shape[i] for i in free_a) +
+                   tuple(b.shape[j] for j in free_b))
 
 
 def dot(input, other):

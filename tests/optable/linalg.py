@@ -54,7 +54,8 @@ def _einsum_spec(equation, *shapes):
                   samples)
 
 
-REQUIRED = {"matmul", "linear", "mm", "bmm", "mv", "addmm", "baddbmm", "dot", "outer", "einsum"}
+REQUIRED = {"matmul", "linear", "mm", "bmm", "mv", "addmm", "baddbmm", "tensordot", "dot",
+            "outer", "einsum"}
 
 SPECS = [
     OpSpec("matmul", lambda a, b: a @ b, np.matmul, _shapes(*MATMUL_SHAPES)),
@@ -63,6 +64,12 @@ SPECS = [
     OpSpec("bmm", mt.bmm, np.matmul, _shapes(((2, 2, 3), (2, 3, 2)), ((1, 3, 2), (1, 2, 3)))),
     OpSpec("dot", mt.dot, np.dot, _shapes(((5,), (5,)), ((1,), (1,)))),
     OpSpec("mv", mt.mv, np.matmul, _shapes(((2, 3), (3,)), ((1, 1), (1,)))),
+    OpSpec("tensordot", mt.tensordot, np.tensordot,
+           _shapes(((2, 3, 4), (3, 4, 2)), ((2, 2), (2, 2)))),
+    OpSpec("tensordot[dims]", lambda a, b: mt.tensordot(a, b, dims=([0, 2], [1, 0])),
+           lambda a, b: np.tensordot(a, b, axes=([0, 2], [1, 0])), _shapes(((2, 3, 4), (4, 2)))),
+    OpSpec("tensordot[0]", lambda a, b: mt.tensordot(a, b, 0), lambda a, b: np.tensordot(a, b, 0),
+           _shapes(((2,), (3,)))),
     OpSpec("addmm", lambda c, a, b: mt.addmm(c, a, b, beta=0.5, alpha=2.0),
            lambda c, a, b: 0.5 * c + 2.0 * (a @ b), _shapes(((2, 4), (2, 3), (3, 4)),
                                                           ((4,), (2, 3), (3, 4)))),
