@@ -1,6 +1,5 @@
 """Adam: adaptive moment estimation (Kingma & Ba, 2014), optionally AMSGrad."""
 from ..factories import zeros_like
-from ..ops import maximum
 from .optimizer import Optimizer, step_counter
 
 
@@ -52,22 +51,43 @@ class Adam(Optimizer):
                 state["exp_avg_sq"] = zeros_like(p)
                 if group["amsgrad"]:
                     state["max_exp_avg_sq"] = zeros_like(p)
-            g = -p.grad if group["maximize"] else p.grad
-            if wd != 0:
-                if self._decoupled_weight_decay:
-                    p.mul_(1 - lr * wd)
-                else:
-                    g = g.add(p, alpha=wd)
             state["step"] += 1
             t = state["step"].item()
-            exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-            exp_avg.lerp_(g, 1 - beta1)
-            exp_avg_sq.mul_(beta2).addcmul_(g, g, value=1 - beta2)
-            second = exp_avg_sq
-            if group["amsgrad"]:
-                second = state["max_exp_avg_sq"].copy_(maximum(state["max_exp_avg_sq"], exp_avg_sq))
-            bias_correction1 = 1 - beta1 ** t
-            bias_correction2 = 1 - beta2 ** t
-            denom = (second.sqrt() / bias_correction2 ** 0.5).add_(group["eps"])
-            p.addcdiv_(exp_avg, denom, value=-lr / bias_correction1)
+            _update(p, state, lr, beta1, beta2, group["eps"], wd, self._decoupled_weight_decay,
+                    group["maximize"], group["amsgrad"], t)
         return loss
+
+
+def _update(p, state, lr, beta1, beta2, eps, wd, decoupled, maximize, amsgrad, t):
+    """One parameter's update, on the backend arrays of the parameter, its gradient and its
+    state, in place: the same array operations, in the same order, as the tensor in-place ops
+    (lerp_, mul_, addcmul_, addcdiv_) would run, without their Python layers, which cost more
+    than the arithmetic on small parameters. The changed tensors' versions are bumped."""
+    xp = p._device.xp
+    theta, m, v = p._data, state["exp_avg"]._data, state["exp_avg_sq"]._data
+    g = -p.grad._data if maximize else p.grad._data
+    if wd != 0:
+        if decoupled:
+            theta *= 1 - lr * wd
+        else:
+            g = g + wd * theta
+    step = g - m                     # m ← m + (1 − β₁)(g − m) = β₁m + (1 − β₁)g
+    step *= 1 - beta1
+    m += step
+    v *= beta2                       # v ← β₂v + (1 − β₂)g²
+    square = g * g
+    square *= 1 - beta2
+    v += square
+    second = v
+    if amsgrad:
+        second = state["max_exp_avg_sq"]._data
+        xp.maximum(second, v, out=second)
+    denom = xp.sqrt(second)
+    denom /= (1 - beta2 ** t) ** 0.5
+    denom += eps
+    update = m / denom
+    update *= -lr / (1 - beta1 ** t)
+    theta += update
+    for changed in (p, state["exp_avg"], state["exp_avg_sq"]) + \
+            ((state["max_exp_avg_sq"],) if amsgrad else ()):
+        changed._vc[0] += 1
