@@ -53,5 +53,9 @@ class SGD(Optimizer):
                     else:
                         buf.mul_(momentum).add_(g, alpha=1 - group["dampening"])
                     g = g.add(buf, alpha=momentum) if group["nesterov"] else buf
-                p.add_(g, alpha=-lr)
+                # θ ← θ − γg: what p.add_(g, alpha=-lr) computes (the same two array
+                # operations), without its Python layers, which cost more than the arithmetic
+                # on a small parameter
+                p._data += g._data * -lr
+                p._vc[0] += 1
         return loss
