@@ -22,6 +22,11 @@ from . import autograd
 from .autograd import no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled
 from . import ops
 from .ops import *                 # noqa: F401,F403  (the public ops: ops.__all__)
+# mt.sum(x, axis=0, keepdims=True), as torch takes it; only the public names are wrapped, so
+# mytorch's own calls of ops.sum and the tensor methods (wrapped in tensor.py) pay no extra call
+for _name in ops.NUMPY_NAMED:
+    globals()[_name] = ops.numpy_names(globals()[_name])
+del _name
 from . import nn
 from . import cuda, return_types
 from .serialization import save, load

@@ -1275,3 +1275,4 @@ from . import autograd as _autograd  # noqa: E402
 for _name in _ops.NUMPY_NAMED:     # x.sum(axis=0, keepdims=True), as PyTorch takes it
     if _name in Tensor.__dict__:
         setattr(Tensor, _name, _ops.numpy_names(Tensor.__dict__[_name]))
+del _name

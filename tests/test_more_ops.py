@@ -220,6 +220,16 @@ def _i(*v):
     (lambda: mt.searchsorted(mt.ones(2, 2), mt.ones(1)), NotImplementedError, "1-d"),
     (lambda: mt.searchsorted(mt.ones(2), mt.ones(1), side="middle"), RuntimeError,
      "side can only be 'left' or 'right'"),
+    (lambda: mt.searchsorted(mt.ones(2), mt.ones(1), side="left", right=True), RuntimeError,
+     "side and right can't be set to opposites"),
+    (lambda: mt.tensordot(mt.ones(2, 3), mt.ones(3, 2), dims=([1], [0, 1])), RuntimeError,
+     "both dimension lists should have same length"),
+    (lambda: mt.tensordot(mt.ones(2), mt.ones(2), -1), RuntimeError, "expects dims >= 0"),
+    (lambda: mt.repeat_interleave(mt.ones(2), mt.ones(2, 1, dtype=mt.int64)), RuntimeError,
+     "repeats must be a 0-d or 1-d integer tensor"),
+    (lambda: mt.repeat_interleave(mt.ones(2), 2, output_size=3), RuntimeError,
+     "output_size 3 does not match"),
+    (lambda: mt.sum(mt.ones(2), dim=0, axis=0), TypeError, "got both 'dim' and its alias"),
     (lambda: mt.iinfo(mt.float32), TypeError, "requires an integer input type"),
 ])
 def test_user_facing_errors(call, error, match):

@@ -65,14 +65,11 @@ from .inplace import (add_, sub_, mul_, div_, pow_, clamp_, masked_fill_, exp_, 
                       rad2deg_, sgn_, floor_, ceil_, trunc_, round_, frac_, clamp_min_, clamp_max_,
                       nan_to_num_, atan2_, hypot_, xlogy_)
 
-for _name in NUMPY_NAMED:                  # (see common.numpy_names)
-    globals()[_name] = numpy_names(globals()[_name])
-
 # the public ops, for `from mytorch.ops import *` in mytorch/__init__.py: everything imported
 # above but the submodules, the in-place forms (tensor methods) and what only tensor.py and the
 # engine call
-_INTERNAL = {"normalize_dim", "numpy_names", "NUMPY_NAMED", "getitem", "setitem", "index_put", "sum_to", "standardize",
-             "safe_softmax", "attention", "attention_steps"}
+_INTERNAL = {"normalize_dim", "numpy_names", "NUMPY_NAMED", "getitem", "setitem", "index_put",
+             "sum_to", "standardize", "safe_softmax", "attention", "attention_steps"}
 __all__ = [name for name, value in list(globals().items())
            if not name.startswith("_") and not name.endswith("_") and name not in _INTERNAL
            and not isinstance(value, _types.ModuleType)]

@@ -438,16 +438,19 @@ def argwhere(input):
 
 
 class _Unique(Function):
-    """The sorted distinct values, with (as asked) where each element went and how often each
-    value occurs: no gradient"""
+    """The sorted distinct values, and as asked where each element went (in x's shape) and how
+    often each value occurs: no gradient"""
     @staticmethod
     def forward(ctx, x, return_inverse, return_counts):
         xp = ctx.xp
-        values, inverse, counts = xp.unique(x, return_inverse=True, return_counts=True)
-        outs = (values, inverse.reshape(x.shape).astype(xp.int64, copy=False),
-                counts.astype(xp.int64, copy=False))
+        found = xp.unique(x, return_inverse=return_inverse, return_counts=return_counts)
+        if not (return_inverse or return_counts):
+            found = (found,)
+        outs = [found[0]] + [a.astype(xp.int64, copy=False) for a in found[1:]]
+        if return_inverse:
+            outs[1] = outs[1].reshape(x.shape)
         ctx.mark_non_differentiable(*outs)
-        return outs
+        return tuple(outs)
 
 
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
@@ -457,18 +460,8 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     require_tensor(input, "unique")
     if dim is not None:
         raise NotImplementedError("unique(dim=...) is not supported by mytorch; flatten first")
-    values, inverse, counts = _Unique.apply(input, return_inverse, return_counts)
-    extra = (inverse,) * bool(return_inverse) + (counts,) * bool(return_counts)
-    return (values,) + extra if extra else values
-
-
-def isin(elements, test_elements, *, invert=False):
-    """A bool tensor of `elements`' shape: whether each is in `test_elements` (a tensor or a
-    number); with invert, whether it is not."""
-    require_tensor(elements, "isin", "elements")
-    if isinstance(test_elements, Tensor):
-        test_elements = test_elements.to(elements.device)._data
-    return _Isin.apply(elements, test_elements, invert)
+    found = _Unique.apply(input, bool(return_inverse), bool(return_counts))
+    return found if len(found) > 1 else found[0]
 
 
 class _Isin(Function):
@@ -478,6 +471,15 @@ class _Isin(Function):
         y = ctx.xp.isin(x, test, invert=invert)
         ctx.mark_non_differentiable(y)
         return y
+
+
+def isin(elements, test_elements, *, invert=False):
+    """A bool tensor of `elements`' shape: whether each is in `test_elements` (a tensor or a
+    number); with invert, whether it is not."""
+    require_tensor(elements, "isin", "elements")
+    if isinstance(test_elements, Tensor):
+        test_elements = test_elements.to(elements.device)._data
+    return _Isin.apply(elements, test_elements, invert)
 
 
 class _SearchSorted(Function):
@@ -501,19 +503,16 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
         raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, got "
                            "side of left while right was True")
     side = side or ("right" if right else "left")
-    values = input if isinstance(input, Tensor) else _as_like(input, sorted_sequence)
-    return _SearchSorted.apply(sorted_sequence, values, side, "int32" if out_int32 else "int64")
+    if not isinstance(input, Tensor):          # a number: a 0-d tensor of the sequence's kind
+        from ..factories import as_tensor
+        input = as_tensor(input, dtype=sorted_sequence.dtype, device=sorted_sequence.device)
+    return _SearchSorted.apply(sorted_sequence, input, side, "int32" if out_int32 else "int64")
 
 
 def bucketize(input, boundaries, *, out_int32=False, right=False):
     """The bucket of each value among sorted 1-d `boundaries`: i with
     boundaries[i−1] < x ≤ boundaries[i] (with right=True: boundaries[i−1] ≤ x < boundaries[i])."""
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
-
-
-def _as_like(value, t):
-    from ..factories import tensor
-    return tensor(value, dtype=t.dtype, device=t.device)
 
 
 def _bool_mask(mask, name):

@@ -286,9 +286,9 @@ def setitem(self, index, value):
     except ValueError as exc:
         if "broadcast" not in str(exc):
             raise
-        raise RuntimeError(f"shape mismatch: value tensor of shape {list(getattr(value, 'shape', ()))}"
-                           f" cannot be broadcast to indexing result of shape "
-                           f"{list(self._data[idx].shape)}") from None
+        shape = list(getattr(value, "shape", ()))
+        raise RuntimeError(f"shape mismatch: value tensor of shape {shape} cannot be broadcast "
+                           f"to indexing result of shape {list(self._data[idx].shape)}") from None
     self._vc[0] += 1
 
 
