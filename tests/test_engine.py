@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import mytorch as mt
-from mytorch.autograd import Function, GradcheckError, gradcheck, gradgradcheck
+from mytorch.autograd import Function, GradcheckError, Node, gradcheck, gradgradcheck
 
 
 def _t(values, device, dtype=mt.float64, requires_grad=True):
@@ -937,3 +937,25 @@ def test_next_functions_show_leaves_as_accumulate_grad_as_pytorch():
     assert leaf.variable is x and slot == 0 and (none, zero) == (None, 0)
     assert leaf.name() == "torch::autograd::AccumulateGrad" and leaf.next_functions == ()
     assert repr(leaf).startswith("<AccumulateGrad object at 0x")
+
+
+def test_every_node_is_a_node_whose_op_is_its_function():
+    class Twice(Function):
+        scale = 2.0
+
+        @staticmethod
+        def forward(ctx, x):
+            assert ctx.op is Twice
+            return x * ctx.op.scale
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * ctx.op.scale
+
+    x = mt.ones(3, requires_grad=True)
+    y = Twice.apply(x * 3)
+    assert type(y.grad_fn) is Node and isinstance(y.grad_fn.next_functions[0][0], Node)
+    assert y.grad_fn.op is Twice and y.grad_fn.name() == "TwiceBackward0"
+    assert y.grad_fn.next_functions[0][0].name() == "MulBackward0"
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), [6.0, 6.0, 6.0])

@@ -175,11 +175,12 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
             else:
                 if fn._n_outputs > 1 and fn._materialize:
                     _materialize(fn, gouts, arrays)
-                if fn.array_backward or not arrays:
-                    grads = fn.backward(fn, *gouts)
+                op = fn.op
+                if op.array_backward or not arrays:
+                    grads = op.backward(fn, *gouts)
                 else:
                     device = _out_device(fn)
-                    grads = fn.backward(fn, *[_as_tensor(g, device) for g in gouts])
+                    grads = op.backward(fn, *[_as_tensor(g, device) for g in gouts])
             _send(fn, grads, buffers, heap, idle, leaves, arrays)
             # free what backward needed, only in the nodes it ran through: autograd.grad
             # leaves the graph beyond its inputs as it was, for a later backward

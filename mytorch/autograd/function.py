@@ -1,4 +1,4 @@
-"""`Function`: one node type for the whole autograd graph, shaped like `torch.autograd.Function`.
+"""`Function`, shaped like `torch.autograd.Function`, and `Node`, the one type of graph node.
 
 A differentiable operation is a subclass with two static methods:
 
@@ -17,7 +17,8 @@ A differentiable operation is a subclass with two static methods:
     y = Exp.apply(x)
 
 `apply` checks that all tensor inputs share one device, unwraps them to arrays, runs `forward`
-with a fresh `ctx` (the node itself), wraps the results as Tensors and, when grad mode is on
+with a fresh `ctx` (a `Node`, whose `op` is the Function subclass; it becomes the outputs'
+`grad_fn`), wraps the results as Tensors and, when grad mode is on
 and some input requires grad, links them into the graph. Because `backward` is written with
 Tensor ops, running it with grad mode on records a graph of the gradient, so gradients of
 gradients (`create_graph=True`) come for free.
@@ -29,6 +30,7 @@ means the same for arrays as for Tensors, sets `array_backward = True`: it then 
 gets Tensors, as above.
 
 What `ctx` offers:
+    ctx.op                  the Function subclass (a class attribute `fn` reads as ctx.op.fn)
     ctx.xp                  the array namespace of the inputs' device (numpy or cupy)
     ctx.device              that device
     ctx.needs_input_grad    one bool per positional input
@@ -53,7 +55,7 @@ the engine sums it down to the input's shape (and casts it to the input's dtype)
 import weakref
 from itertools import count
 
-from ..tensor import Tensor, _wrap
+from ..tensor import Tensor, _new, _wrap
 from .grad_mode import _state
 
 _CONSTANT_NONE = ("constant", None, None)
@@ -61,14 +63,8 @@ _sequence = count()         # numbers the nodes in the order they are made (see 
 
 
 class Function:
-    """Base class of every differentiable operation; an instance is one node of the graph."""
-
-    # what apply sets on every node lives in slots (the rest, and what forward adds, in the
-    # instance dict): the engine reads them from nodes of many classes, where a slot is
-    # found faster than a dict entry, and a node of a plain op then needs no dict at all (a
-    # dict per node was a tenth of a small op's cost, with the garbage collector's share)
-    __slots__ = ("xp", "device", "needs_input_grad", "_to_save", "_edges", "_seq", "_saved",
-                 "_inputs", "_out_data", "__dict__", "__weakref__")
+    """Base class of every differentiable operation: its `forward` and `backward`, and `apply`,
+    which runs forward and records a `Node` of the graph for backward."""
 
     is_view = False         # True: the outputs share memory (and version counter) with input 0
     # True: backward computes the same on backend arrays as on Tensors (it uses only operators
@@ -76,18 +72,6 @@ class Function:
     # create_graph the engine then hands it arrays (gradients and saved values) and skips
     # wrapping each intermediate in a Tensor; with create_graph it gets Tensors, as always.
     array_backward = False
-
-    # the slots of a recorded node, as apply sets them: _saved, the packed saved values (None
-    # once backward has freed them); _inputs, the input tensors if backward reads ctx.inputs;
-    # _out_data, per output (array, version counter, version), or None if not kept
-
-    # defaults that a node sets on itself only when they differ
-    output_device = None    # forward sets it when the result lives on another device
-    _n_outputs = 1
-    _non_diff = ()
-    _materialize = True
-    _hooked = None          # output index -> weak reference to an output tensor that has hooks
-                            # or retains its grad (see `_watch`)
 
     @staticmethod
     def forward(ctx, *args, **kwargs):
@@ -97,6 +81,129 @@ class Function:
     def backward(ctx, *grad_outputs):
         raise NotImplementedError(f"{ctx.name()}: this function is not differentiable "
                                   "(it defines no backward)")
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        """Run the operation on `args` (tensors and plain values) and record it for backward."""
+        device = None
+        recording = _state.enabled
+        track = False
+        arrays = []
+        # an edge per input: for one that requires grad, (node that made it, its output index,
+        # the tensor itself if it is a leaf, its shape, its dtype); None for the others.
+        # Non-leaf inputs are not held by the edge, so no tensor <-> node cycle can form.
+        edges = []
+        for a in args:
+            if isinstance(a, Tensor):
+                data = a._data
+                arrays.append(data)
+                if device is None:
+                    device = a._device
+                elif a._device is not device:
+                    _device_mismatch(cls, device, a._device)
+                if a._requires_grad and recording:
+                    track = True
+                    fn = a.grad_fn
+                    edges.append((fn, a._output_nr, a if fn is None else None, data.shape,
+                                  data.dtype))
+                    continue
+            else:
+                arrays.append(a)
+            edges.append(None)
+        if device is None:
+            raise TypeError(f"{cls.__name__}.apply() needs at least one Tensor argument")
+        ctx = _new(Node)
+        ctx.op = cls
+        ctx.xp = device.xp
+        ctx.device = device
+        ctx.needs_input_grad = tuple(map(bool, edges))
+        ctx._to_save = ()
+        try:
+            out = cls.forward(ctx, *arrays, **kwargs) if kwargs else cls.forward(ctx, *arrays)
+        except ValueError as exc:
+            if "broadcast" in str(exc):
+                _shape_mismatch(cls, args, exc)
+            raise
+
+        if track:
+            ctx._edges = edges
+            ctx._seq = next(_sequence)
+            ctx._saved = ctx._out_data = ()
+            if cls._keeps_inputs:
+                ctx._inputs = args
+                ctx._versions = [a._vc[0] if isinstance(a, Tensor) else None for a in args]
+            else:
+                ctx._inputs = None
+        out_device = ctx.output_device or device
+        if type(out) is not tuple:
+            raw = out
+            if type(out) is not out_device.array_type:   # NumPy gives scalars for 0-d results
+                out = out_device.xp.asarray(out)
+            t = _wrap(out, out_device)
+            if cls.is_view:
+                _share_version(t, args[0])
+            if track and out.dtype.kind == "f" and not ctx._non_diff:
+                t._requires_grad = True
+                t.grad_fn = ctx
+                if cls._keeps_outputs:
+                    ctx._out_data = [(out, t._vc, t._vc[0])]
+                if ctx._to_save:
+                    ctx._pack_saved(args, arrays, (t,), (raw,))
+            return t
+        array_type = out_device.array_type
+        outs = tuple(_wrap(y if type(y) is array_type else out_device.xp.asarray(y), out_device)
+                     for y in out)
+        if cls.is_view:
+            for t in outs:
+                _share_version(t, args[0])
+        if track:
+            ctx._n_outputs = len(outs)
+            ctx._link(outs)
+            if ctx._to_save:
+                ctx._pack_saved(args, arrays, outs, out)
+        return outs
+
+    def __init_subclass__(cls, **kwargs):
+        """Decide once per class, from the names its backward's code uses, what a node keeps
+        besides the values saved with save_for_backward: its outputs' arrays if backward reads
+        `ctx.outputs`, its input tensors if it reads `ctx.inputs` (or hands ctx to
+        backward_by_autograd). Otherwise an input or output nobody saved is freed as soon as
+        nothing else uses it, not when backward has run."""
+        super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__ or "__new__" in cls.__dict__:
+            raise TypeError(f"{cls.__name__}: a Function subclass must not define __init__ or "
+                            f"__new__ (apply makes the node, ctx, itself); keep state on ctx in "
+                            f"forward (ctx.value = ...), with forward and backward static methods")
+        code = getattr(cls.backward, "__code__", None)
+        names = code.co_names if code is not None else ("outputs", "inputs")
+        cls._keeps_outputs = "outputs" in names
+        cls._keeps_inputs = "inputs" in names or "backward_by_autograd" in names
+
+
+class Node:
+    """One node of the backward graph: what `tensor.grad_fn` is, and the `ctx` that the
+    forward and backward of its Function get (`op` is that Function).
+
+    Every node is of this one class, whatever its op: the engine and `apply` read the same few
+    attributes of every node, and CPython finds an attribute fastest when it keeps meeting one
+    type there (a node per Function class made those reads about a tenth of a small op's cost).
+    """
+
+    # what apply sets on every node lives in slots; what forward adds (ctx.dim = ...), in the
+    # instance dict. The slots of a recorded node: _edges (see apply); _seq, its number in the
+    # order nodes are made (see engine._run); _saved, the packed saved values (None once
+    # backward has freed them); _inputs, the input tensors if backward reads ctx.inputs;
+    # _out_data, per output (array, version counter, version), or None if not kept
+    __slots__ = ("op", "xp", "device", "needs_input_grad", "_to_save", "_edges", "_seq",
+                 "_saved", "_inputs", "_out_data", "__dict__", "__weakref__")
+
+    # defaults that a node sets on itself only when they differ
+    output_device = None    # forward sets it when the result lives on another device
+    _n_outputs = 1
+    _non_diff = ()
+    _materialize = True
+    _hooked = None          # output index -> weak reference to an output tensor that has hooks
+                            # or retains its grad (see `_watch`)
 
     # ---- the ctx interface used by forward and backward -------------------------------------
 
@@ -121,7 +228,7 @@ class Function:
         if saved is None:
             self._check_not_freed()
         out = []
-        if self.array_backward and not _state.enabled:
+        if self.op.array_backward and not _state.enabled:
             for kind, payload, version in saved:
                 if kind == "output":
                     array, vc, version = self._out_data[payload]
@@ -173,7 +280,7 @@ class Function:
         self._hooked[t._output_nr] = weakref.ref(t)
 
     def name(self):
-        return type(self).__name__ + "Backward0"
+        return self.op.__name__ + "Backward0"
 
     def __repr__(self):
         return f"<{self.name()} object at {id(self):#x}>"
@@ -188,91 +295,6 @@ class Function:
                      ((e[0], e[1]) if e[0] is not None else (AccumulateGrad(e[2]), 0))
                      for a, e in zip(inputs, self._edges)
                      if isinstance(a, Tensor) or a is e)
-
-    # ---- apply: the forward half of the engine ----------------------------------------------
-
-    @classmethod
-    def apply(cls, *args, **kwargs):
-        """Run the operation on `args` (tensors and plain values) and record it for backward."""
-        device = None
-        recording = _state.enabled
-        track = False
-        arrays = []
-        needs = []
-        # an edge per input: for one that requires grad, (node that made it, its output index,
-        # the tensor itself if it is a leaf, its shape, its dtype); None for the others.
-        # Non-leaf inputs are not held by the edge, so no tensor <-> node cycle can form.
-        edges = []
-        for a in args:
-            if isinstance(a, Tensor):
-                data = a._data
-                arrays.append(data)
-                if device is None:
-                    device = a._device
-                elif a._device is not device:
-                    _device_mismatch(cls, device, a._device)
-                if a._requires_grad and recording:
-                    track = True
-                    fn = a.grad_fn
-                    edges.append((fn, a._output_nr, a if fn is None else None, data.shape,
-                                  data.dtype))
-                    needs.append(True)
-                    continue
-            else:
-                arrays.append(a)
-            edges.append(None)
-            needs.append(False)
-        if device is None:
-            raise TypeError(f"{cls.__name__}.apply() needs at least one Tensor argument")
-        ctx = cls()             # (no __init__ runs: see __init_subclass__)
-        ctx.xp = device.xp
-        ctx.device = device
-        ctx.needs_input_grad = tuple(needs)
-        ctx._to_save = ()
-        try:
-            out = cls.forward(ctx, *arrays, **kwargs) if kwargs else cls.forward(ctx, *arrays)
-        except ValueError as exc:
-            if "broadcast" in str(exc):
-                _shape_mismatch(cls, args, exc)
-            raise
-
-        if track:
-            ctx._edges = edges
-            ctx._seq = next(_sequence)
-            ctx._saved = ctx._out_data = ()
-            if ctx._keeps_inputs:
-                ctx._inputs = args
-                ctx._versions = [a._vc[0] if isinstance(a, Tensor) else None for a in args]
-            else:
-                ctx._inputs = None
-        out_device = ctx.output_device or device
-        if type(out) is not tuple:
-            raw = out
-            if type(out) is not out_device.array_type:   # NumPy gives scalars for 0-d results
-                out = out_device.xp.asarray(out)
-            t = _wrap(out, out_device)
-            if cls.is_view:
-                _share_version(t, args[0])
-            if track and out.dtype.kind == "f" and not ctx._non_diff:
-                t._requires_grad = True
-                t.grad_fn = ctx
-                if ctx._keeps_outputs:
-                    ctx._out_data = [(out, t._vc, t._vc[0])]
-                if ctx._to_save:
-                    ctx._pack_saved(args, arrays, (t,), (raw,))
-            return t
-        array_type = out_device.array_type
-        outs = tuple(_wrap(y if type(y) is array_type else out_device.xp.asarray(y), out_device)
-                     for y in out)
-        if cls.is_view:
-            for t in outs:
-                _share_version(t, args[0])
-        if track:
-            ctx._n_outputs = len(outs)
-            ctx._link(outs)
-            if ctx._to_save:
-                ctx._pack_saved(args, arrays, outs, out)
-        return outs
 
     def _link(self, outs):
         """Make this node the grad_fn of its differentiable outputs. The node holds no output
@@ -324,22 +346,6 @@ class Function:
         if type(value) is not self.device.array_type:
             value = self.xp.asarray(value)       # a NumPy scalar from a 0-d computation
         return ("array", value, None)            # wrapped as a Tensor only if asked for one
-
-    def __init_subclass__(cls, **kwargs):
-        """Decide once per class, from the names its backward's code uses, what a node keeps
-        besides the values saved with save_for_backward: its outputs' arrays if backward reads
-        `ctx.outputs`, its input tensors if it reads `ctx.inputs` (or hands ctx to
-        backward_by_autograd). Otherwise an input or output nobody saved is freed as soon as
-        nothing else uses it, not when backward has run."""
-        super().__init_subclass__(**kwargs)
-        if "__init__" in cls.__dict__ or "__new__" in cls.__dict__:
-            raise TypeError(f"{cls.__name__}: a Function subclass must not define __init__ or "
-                            f"__new__ (apply makes the node, ctx, itself); keep state on ctx in "
-                            f"forward (ctx.value = ...), with forward and backward static methods")
-        code = getattr(cls.backward, "__code__", None)
-        names = code.co_names if code is not None else ("outputs", "inputs")
-        cls._keeps_outputs = "outputs" in names
-        cls._keeps_inputs = "inputs" in names or "backward_by_autograd" in names
 
     def _output(self, i):
         """Output i, rebuilt from the array and version counter the node keeps: a tensor in

@@ -818,7 +818,7 @@ class Rounding(Function):
     def forward(ctx, x, decimals=0):
         if decimals:
             return ctx.xp.round(x, decimals)
-        return getattr(ctx.xp, ctx.fn)(x)
+        return getattr(ctx.xp, ctx.op.fn)(x)
 
     @staticmethod
     def backward(ctx, g):

@@ -1,6 +1,6 @@
 """The autograd graph as a picture: `draw_graph(loss, params=dict(model.named_parameters()))`.
 
-A backward graph is made of Function nodes (`tensor.grad_fn`), each pointing at the nodes that
+A backward graph is made of nodes (`tensor.grad_fn`, a `Node`), each pointing at the nodes that
 made its inputs (`fn.next_functions`: `(node, output_nr)`, `(AccumulateGrad, 0)` for a leaf,
 whose `.variable` is the leaf tensor, or `(None, 0)` for an input that needs no gradient). `draw_graph` walks it from the given tensors and returns a
 `graphviz.Digraph` that reads in the direction of the forward pass:
@@ -10,7 +10,7 @@ whose `.variable` is the leaf tensor, or `(None, 0)` for an input that needs no 
                 b (5,) float32 ──┘
 
     box           colour            what
-    operation     light grey        one Function node, named without "Backward0" ("Mul")
+    operation     light grey        one node, named by its Function, without "Backward0" ("Mul")
     parameter     light blue        a leaf in `params` (or an nn.Parameter), with its name
     leaf          white             another leaf that requires grad ("tensor")
     output        light green       a tensor passed to draw_graph
