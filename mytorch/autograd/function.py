@@ -117,7 +117,8 @@ class Function:
         ctx.xp = device.xp
         ctx.device = device
         ctx.needs_input_grad = tuple(map(bool, edges))
-        ctx._to_save = ()
+        ctx.output_device = None        # forward sets it when the result lives elsewhere
+        ctx._to_save = ctx._non_diff = ()
         try:
             out = cls.forward(ctx, *arrays, **kwargs) if kwargs else cls.forward(ctx, *arrays)
         except ValueError as exc:
@@ -129,6 +130,9 @@ class Function:
             ctx._edges = edges
             ctx._seq = next(_sequence)
             ctx._saved = ctx._out_data = ()
+            ctx._n_outputs = 1
+            ctx._hooked = None      # output index -> weak reference to an output tensor that
+                                    # has hooks or retains its grad (see `_watch`)
             if cls._keeps_inputs:
                 ctx._inputs = args
                 ctx._versions = [a._vc[0] if isinstance(a, Tensor) else None for a in args]
@@ -194,16 +198,11 @@ class Node:
     # order nodes are made (see engine._run); _saved, the packed saved values (None once
     # backward has freed them); _inputs, the input tensors if backward reads ctx.inputs;
     # _out_data, per output (array, version counter, version), or None if not kept
-    __slots__ = ("op", "xp", "device", "needs_input_grad", "_to_save", "_edges", "_seq",
-                 "_saved", "_inputs", "_out_data", "__dict__", "__weakref__")
+    __slots__ = ("op", "xp", "device", "needs_input_grad", "output_device", "_to_save",
+                 "_non_diff", "_edges", "_seq", "_saved", "_inputs", "_out_data", "_n_outputs",
+                 "_hooked", "__dict__", "__weakref__")
 
-    # defaults that a node sets on itself only when they differ
-    output_device = None    # forward sets it when the result lives on another device
-    _n_outputs = 1
-    _non_diff = ()
-    _materialize = True
-    _hooked = None          # output index -> weak reference to an output tensor that has hooks
-                            # or retains its grad (see `_watch`)
+    _materialize = True     # a default that a node sets on itself only when it differs
 
     # ---- the ctx interface used by forward and backward -------------------------------------
 
