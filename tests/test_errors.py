@@ -250,3 +250,29 @@ def test_setitem_of_a_value_that_does_not_broadcast_names_both_shapes():
                                            r"result of shape \[2, 4\]"):
         x[mt.tensor([0, 1])] = mt.ones(3)
     assert (x == 0).all()
+
+
+@pytest.mark.parametrize("make", [
+    lambda a, b: a @ b,
+    lambda a, b: mt.mm(a, b),
+    lambda a, b: mt.bmm(a[None], b[None]),
+    lambda a, b: mt.matmul(a[0], b),
+    lambda a, b: mt.dot(a[0], b[:, 0]),
+    lambda a, b: mt.einsum("ij,jk->ik", a, b),
+    lambda a, b: mt.nn.functional.linear(a, b.mT),
+], ids=["@", "mm", "bmm", "vecmat", "dot", "einsum", "linear"])
+def test_matrix_products_of_two_dtypes_raise_as_in_pytorch(make):
+    a, b = mt.ones(3, 3), mt.ones(3, 3, dtype=mt.float64)
+    with pytest.raises(RuntimeError, match="expected m1 and m2 to have the same dtype, but got: "
+                                           "float32 != float64"):
+        make(a, b)
+    assert make(a.double(), b).dtype == mt.float64          # one dtype: fine
+
+
+def test_a_float64_batch_into_a_float32_layer_raises_instead_of_promoting():
+    layer = mt.nn.Linear(3, 2)
+    with pytest.raises(RuntimeError, match="float64 != float32"):
+        layer(mt.ones(4, 3, dtype=mt.float64))
+    with pytest.raises(RuntimeError, match="float64 != float32"):
+        mt.nn.functional.linear(mt.ones(4, 3), layer.weight, layer.bias.double())
+    assert mt.outer(mt.ones(2), mt.ones(3, dtype=mt.float64)).dtype == mt.float64   # promotes

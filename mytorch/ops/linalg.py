@@ -11,7 +11,7 @@ are treated as PyTorch does: a vector on the left is a row (1, k), on the right 
 import math
 import string
 
-from .common import normalize_dim, promote, require_tensor
+from .common import normalize_dim, require_tensor
 from .shape import permute, reshape, squeeze, unsqueeze
 from ..autograd.function import Function
 
@@ -34,6 +34,14 @@ class MatMul(Function):
         return ga, gb
 
 
+def _same_dtype(name, a, b):
+    """PyTorch multiplies matrices of one dtype only: float32 @ float64 is an error, not a
+    promotion (a float64 batch fed to a float32 model would otherwise make it float64)."""
+    if a._data.dtype != b._data.dtype:
+        raise RuntimeError(f"{name}: expected m1 and m2 to have the same dtype, but got: "
+                           f"{a.dtype.name} != {b.dtype.name}")
+
+
 def _mismatch(a, b):
     return RuntimeError(f"mat1 and mat2 shapes cannot be multiplied "
                         f"({'x'.join(map(str, a.shape))} and {'x'.join(map(str, b.shape))})")
@@ -46,7 +54,8 @@ def matmul(input, other):
     if input.ndim == 0 or other.ndim == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
                            f"{input.ndim}D and {other.ndim}D")
-    a, b = promote(input, other, "matmul")
+    _same_dtype("matmul", input, other)
+    a, b = input, other
     if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
         if a.ndim == 1 and b.ndim == 1:
             raise RuntimeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src "
@@ -111,19 +120,13 @@ def linear(input, weight, bias=None):
     if x_shape[-1:] != w_shape[1:]:
         raise RuntimeError(f"linear(): input of shape {x_shape} and weight of shape {w_shape}: "
                            f"the last dimension of input must be {w_shape[1]}")
-    dtype = weight._data.dtype
+    _same_dtype("linear", input, weight)
     if bias is not None:
         require_tensor(bias, "linear", "bias")
         if bias._data.shape != w_shape[:1]:
             raise RuntimeError(f"linear(): bias of shape {bias._data.shape} does not match "
                                f"out_features={w_shape[0]}")
-        if bias._data.dtype != dtype:
-            weight, bias = promote(weight, bias, "linear")
-            dtype = weight._data.dtype
-    if input._data.dtype != dtype:
-        input, weight = promote(input, weight, "linear")
-        if bias is not None and bias._data.dtype != weight._data.dtype:
-            bias = bias.to(weight.dtype)
+        _same_dtype("linear", bias, weight)
     return Linear.apply(input, weight, bias)
 
 
@@ -213,7 +216,8 @@ def dot(input, other):
         raise RuntimeError(f"inconsistent tensor size, expected tensor [{input.shape[0]}] and src "
                            f"[{other.shape[0]}] to have the same number of elements, but got "
                            f"{input.shape[0]} and {other.shape[0]} elements respectively")
-    return reshape(MatMul.apply(*promote(reshape(input, (1, -1)), reshape(other, (-1, 1)), "dot")), ())
+    _same_dtype("dot", input, other)
+    return reshape(MatMul.apply(reshape(input, (1, -1)), reshape(other, (-1, 1))), ())
 
 
 def outer(input, vec2):
@@ -339,8 +343,6 @@ def einsum(equation, *operands):
             for c in s:
                 counts[c] = counts.get(c, 0) + 1
         out = fill + "".join(sorted(c for c, n in counts.items() if n == 1 and c not in fill))
-    ops = list(operands)
-    for i in range(1, len(ops)):
-        ops[0], ops[i] = promote(ops[0], ops[i], "einsum")
-    ops = [x.to(ops[0].dtype) for x in ops]
-    return Einsum.apply(*ops, inputs=full, output=out)
+    for x in operands[1:]:
+        _same_dtype("einsum", operands[0], x)
+    return Einsum.apply(*operands, inputs=full, output=out)
