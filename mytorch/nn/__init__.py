@@ -3,7 +3,8 @@
     module.py         Module: registration of parameters, buffers and children; state_dict,
                       to(), train/eval, hooks, repr
     parameter.py      Parameter: a tensor that a module learns
-    containers.py     Sequential, ModuleList, ModuleDict, Identity, Flatten, Unflatten
+    containers.py     Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict,
+                      Identity, Flatten, Unflatten
     linear.py         Linear, Bilinear
     sparse.py         Embedding
     dropout.py        Dropout, Dropout1d/2d/3d
@@ -15,7 +16,8 @@
     transformer.py    Transformer, TransformerEncoder(Layer), TransformerDecoder(Layer)
     positional.py     SinusoidalPositionalEncoding, LearnedPositionalEmbedding, ALiBi,
                       RelativePositionBias, RotaryEmbedding (RoPE)
-    normalization.py  LayerNorm, RMSNorm, GroupNorm, BatchNorm1d, BatchNorm2d
+    normalization.py  LayerNorm, RMSNorm, GroupNorm, BatchNorm1d, BatchNorm2d,
+                      InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
     activation.py     ReLU, GELU, Softmax, ... as modules
     loss.py           CrossEntropyLoss, MSELoss, ... as modules
     functional.py     the stateless form of all of these (`mytorch.nn.functional`)
@@ -29,7 +31,8 @@ in `mytorch.utils.data`.
 from . import functional, init, utils
 from .parameter import Parameter
 from .module import Module
-from .containers import Sequential, ModuleList, ModuleDict, Identity, Flatten, Unflatten
+from .containers import (Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict,
+                         Identity, Flatten, Unflatten)
 from .linear import Linear, Bilinear
 from .sparse import Embedding
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
@@ -44,7 +47,8 @@ from .positional import (SinusoidalPositionalEncoding, LearnedPositionalEmbeddin
 from .transformer import (Transformer, TransformerEncoder, TransformerDecoder,
                           TransformerEncoderLayer, TransformerDecoderLayer)
 from .rnn import RNNBase, RNN, GRU, LSTM, RNNCellBase, RNNCell, GRUCell, LSTMCell
-from .normalization import LayerNorm, RMSNorm, GroupNorm, BatchNorm1d, BatchNorm2d
+from .normalization import (LayerNorm, RMSNorm, GroupNorm, BatchNorm1d, BatchNorm2d,
+                            InstanceNorm1d, InstanceNorm2d, InstanceNorm3d)
 from .activation import (ReLU, ReLU6, LeakyReLU, ELU, CELU, SELU, GELU, SiLU, Mish, Tanh,
                          Sigmoid, LogSigmoid, Softsign, Tanhshrink, Softplus, Hardtanh,
                          Hardsigmoid, Hardswish, Threshold, GLU, PReLU, Softmax, Softmin,

@@ -1,18 +1,23 @@
-"""Containers: modules that hold other modules.
+"""Containers: modules that hold other modules, or parameters.
 
-    Sequential    calls its children in order: y = fₙ(…f₂(f₁(x)))
-    ModuleList    a list of modules, registered (so their parameters are found) but not called
-    ModuleDict    a dict of modules, the same
-    Identity      y = x;  Flatten / Unflatten: reshape some dimensions, keeping the batch
+    Sequential     calls its children in order: y = fₙ(…f₂(f₁(x)))
+    ModuleList     a list of modules, registered (so their parameters are found) but not called
+    ModuleDict     a dict of modules, the same
+    ParameterList  a list of parameters, registered the same way (a plain tensor is wrapped)
+    ParameterDict  a dict of parameters, the same
+    Identity       y = x;  Flatten / Unflatten: reshape some dimensions, keeping the batch
 
-Children are named by position ('0', '1', ...) in Sequential and ModuleList, so a state dict
-reads 'net.0.weight', as in PyTorch.
+Children are named by position ('0', '1', ...) in Sequential, ModuleList and ParameterList, so
+a state dict reads 'net.0.weight' or 'params.0', as in PyTorch.
 """
 import operator
 from collections import OrderedDict
+from collections.abc import Iterable, Mapping
 
 from .. import ops
+from ..tensor import Tensor
 from .module import Module, _addindent, _typename
+from .parameter import Parameter
 
 
 def _index(idx, n, kind):
@@ -239,6 +244,216 @@ class ModuleDict(Module):
                 raise ValueError(f"ModuleDict update sequence element #{j} should be an iterable "
                                  f"of length 2; got {_typename(m)}")
             self[m[0]] = m[1]
+
+
+def _as_parameter(value):
+    """A plain tensor put in a ParameterList / ParameterDict becomes a Parameter (sharing its
+    memory), as in PyTorch; a Parameter, a module or any other object is kept as it is."""
+    if isinstance(value, Tensor) and not isinstance(value, Parameter):
+        return Parameter(value)
+    return value
+
+
+def _entry_lines(items):
+    """The printed entries of a ParameterList / ParameterDict, one '  (key): ...' line each:
+    '(0): Parameter containing: [mytorch.float32 of size 2x3]', the device when not the cpu."""
+    lines = []
+    for key, value in items:
+        if isinstance(value, Tensor):
+            size = "x".join(str(n) for n in value.shape)
+            device = "" if value.device.type == "cpu" else f" ({value.device})"
+            kind = "Parameter" if isinstance(value, Parameter) else "Tensor"
+            lines.append(f"  ({key}): {kind} containing: [{value.dtype} of size {size}{device}]")
+        else:
+            lines.append(f"  ({key}): Object of type: {type(value).__name__}")
+    return "\n".join(lines)
+
+
+class ParameterList(Module):
+    """A list of parameters, registered under '0', '1', ... so that `parameters()`,
+    `state_dict()` ('params.0'), `to()` and optimizers find them; indexing (negative, slices),
+    `append`, `extend`, `+=`, iteration. A plain tensor added is wrapped as a Parameter.
+
+        self.scales = ParameterList(mytorch.ones(4) for _ in range(3))
+    """
+
+    def __init__(self, values=None):
+        super().__init__()
+        self._size = 0
+        if values is not None:
+            self += values
+
+    def __getitem__(self, idx):
+        if isinstance(idx, slice):
+            out = type(self)()
+            for i in range(len(self))[idx]:
+                out.append(self[i])
+            return out
+        return getattr(self, str(_index(idx, len(self), "ParameterList")))
+
+    def __setitem__(self, idx, value):
+        # every way of adding an entry ends here, so this is where a tensor becomes a Parameter
+        setattr(self, str(_index(idx, len(self), "ParameterList")), _as_parameter(value))
+
+    def __len__(self):
+        return self._size
+
+    def __iter__(self):
+        return (self[i] for i in range(len(self)))
+
+    def __iadd__(self, values):
+        return self.extend(values)
+
+    def append(self, value):
+        value = _as_parameter(value)        # first: a refused tensor leaves the list as it was
+        self._size += 1
+        self[self._size - 1] = value
+        return self
+
+    def extend(self, values):
+        # a Tensor iterates over its rows, but is never meant as a list of parameters here
+        if not isinstance(values, Iterable) or isinstance(values, Tensor):
+            raise TypeError("ParameterList.extend should be called with an iterable, but got "
+                            + type(values).__name__)
+        for value in values:
+            self.append(value)
+        return self
+
+    def extra_repr(self):
+        return _entry_lines(enumerate(self))
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError("ParameterList should not be called.")
+
+
+class ParameterDict(Module):
+    """An ordered dict of parameters, registered under their (string) keys, so that
+    `named_parameters()` gives 'params.left'. A plain tensor added is wrapped as a Parameter.
+
+    As PyTorch's: building from (or `update` with) a plain dict takes its items in sorted key
+    order; an OrderedDict, a ParameterDict or a sequence of (key, value) pairs keeps its order.
+    """
+
+    def __init__(self, parameters=None):
+        super().__init__()
+        self._keys = {}
+        if parameters is not None:
+            self.update(parameters)
+
+    @staticmethod
+    def _key_to_attr(key):
+        if not isinstance(key, str):
+            raise TypeError("Index given to ParameterDict cannot be used as a key as it is not a "
+                            f"string (type is '{type(key).__name__}').")
+        return key
+
+    def __getitem__(self, key):
+        attr = self._key_to_attr(key)
+        if key not in self._keys:
+            raise KeyError(key)
+        return getattr(self, attr)
+
+    def __setitem__(self, key, value):
+        # every way of adding an entry ends here, so this is where a tensor becomes a Parameter
+        setattr(self, self._key_to_attr(key), _as_parameter(value))
+        self._keys[key] = None
+
+    def __delitem__(self, key):
+        attr = self._key_to_attr(key)
+        del self._keys[key]
+        delattr(self, attr)
+
+    def __len__(self):
+        return len(self._keys)
+
+    def __iter__(self):
+        return iter(self._keys)
+
+    def __reversed__(self):
+        return reversed(list(self._keys))
+
+    def __contains__(self, key):
+        return key in self._keys
+
+    def copy(self):
+        """A new ParameterDict holding the same parameters, in the same order."""
+        return ParameterDict(OrderedDict(self.items()))
+
+    def setdefault(self, key, default=None):
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def clear(self):
+        for key in list(self._keys):
+            del self[key]
+
+    def pop(self, key):
+        v = self[key]
+        del self[key]
+        return v
+
+    def popitem(self):
+        """Remove and return the last inserted (key, parameter) pair."""
+        if not self._keys:
+            raise KeyError("popitem(): ParameterDict is empty")
+        key = next(reversed(self._keys))
+        return key, self.pop(key)
+
+    def get(self, key, default=None):
+        return self[key] if key in self else default
+
+    def fromkeys(self, keys, default=None):
+        return ParameterDict((k, default) for k in keys)
+
+    def keys(self):
+        return self._keys.keys()
+
+    def items(self):
+        return ((k, self[k]) for k in self._keys)
+
+    def values(self):
+        return (self[k] for k in self._keys)
+
+    def update(self, parameters):
+        if not isinstance(parameters, Iterable):
+            raise TypeError("ParameterDict.update should be called with an iterable of key/value "
+                            f"pairs, but got {type(parameters).__name__}")
+        if isinstance(parameters, (OrderedDict, ParameterDict)):
+            for key, value in parameters.items():
+                self[key] = value
+        elif isinstance(parameters, Mapping):
+            for key, value in sorted(parameters.items()):
+                self[key] = value
+        else:
+            for j, p in enumerate(parameters):
+                if not isinstance(p, Iterable):
+                    raise TypeError(f"ParameterDict update sequence element #{j} should be "
+                                    f"Iterable; is {type(p).__name__}")
+                if len(p) != 2:
+                    raise ValueError(f"ParameterDict update sequence element #{j} has length "
+                                     f"{len(p)}; 2 is required")
+                self[p[0]] = p[1]
+
+    def __or__(self, other):
+        out = self.copy()
+        out.update(other)
+        return out
+
+    def __ror__(self, other):
+        out = other.copy()
+        out.update(self)
+        return out
+
+    def __ior__(self, other):
+        self.update(other)
+        return self
+
+    def extra_repr(self):
+        return _entry_lines(self.items())
+
+    def __call__(self, *args, **kwargs):
+        raise RuntimeError("ParameterDict should not be called.")
 
 
 class Identity(Module):

@@ -8,9 +8,11 @@ the numerically delicate parts use the ops' fused, stable kernels (`log_softmax`
     linear, bilinear, embedding, dropout           layers
     conv1d/2d/3d, conv_transpose*, max_pool*,       convolution and pooling (from mytorch.ops)
     avg_pool*, adaptive_*, interpolate, dropout2d
-    layer_norm, rms_norm, group_norm, batch_norm   normalization
+    layer_norm, rms_norm, group_norm, batch_norm,  normalization
+    instance_norm
     relu, gelu, silu, ..., softmax, log_softmax    activations
     scaled_dot_product_attention                   attention
+    cosine_similarity, pairwise_distance           distances
     cross_entropy, nll_loss, mse_loss, ...         losses, with reduction='mean' | 'sum' | 'none'
 """
 import warnings
@@ -258,6 +260,42 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     return out
 
 
+def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None,
+                  use_input_stats=True, momentum=0.1, eps=1e-5):
+    """y = (x − μ) / √(σ² + ε) · γ + β per sample and channel, μ, σ² (biased) over the positions
+    (dims 2, 3, ...) of that one (sample, channel) when use_input_stats, else the running
+    estimates, per channel (as batch_norm in eval mode).   input: (N, C, *)
+
+    With use_input_stats, given running estimates move towards the batch's average of the
+    per-instance statistics, in place (L the number of positions):
+        running_mean ← (1 − momentum)·running_mean + momentum·meanₙ(μ)
+        running_var  ← (1 − momentum)·running_var  + momentum·meanₙ(σ²·L/(L − 1))   (unbiased)
+    """
+    if not use_input_stats:
+        if running_mean is None or running_var is None:
+            raise ValueError("instance_norm(): running_mean and running_var are needed when "
+                             "use_input_stats=False")
+        return batch_norm(input, running_mean, running_var, weight, bias, False, momentum, eps)
+    count = int(np.prod(_shape(input)[2:]))
+    if count <= 1:
+        raise ValueError(f"Expected more than 1 spatial element when training, got input size "
+                         f"{input.shape}")
+    out, _, mean, var = ops.standardize(input, tuple(range(2, input.ndim)), eps)
+    if running_mean is not None or running_var is not None:
+        n, c = input.shape[:2]
+        with no_grad():
+            if running_mean is not None:
+                running_mean.mul_(1 - momentum).add_(mean.reshape(n, c).mean(0) * momentum)
+            if running_var is not None:
+                unbiased = var.reshape(n, c).mean(0) * (count / (count - 1))
+                running_var.mul_(1 - momentum).add_(unbiased * momentum)
+    if weight is not None:
+        out = out * weight.reshape(_channel_shape(input))
+    if bias is not None:
+        out = out + bias.reshape(_channel_shape(input))
+    return out
+
+
 def normalize(input, p=2.0, dim=1, eps=1e-12):
     """x / max(‖x‖ₚ, ε) along `dim`."""
     return input / ops.clamp_min(ops.norm(input, p, dim, keepdim=True), eps)
@@ -437,6 +475,30 @@ def _attention(query, key, value, mask, dropout_p, scale=None):
     _, weights = ops.attention_steps(query, key, value, mask, scale)
     weights = ops.dropout(weights, dropout_p, True)
     return weights @ value, weights
+
+
+# ---- distances -------------------------------------------------------------------------------
+
+def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+    """cos θ = Σ x₁·x₂ / (max(‖x₁‖, ε)·max(‖x₂‖, ε)) along `dim`, x1 and x2 broadcast together.
+
+    As PyTorch does, each vector is divided by its clamped norm before the product, so the
+    result stays in [−1, 1] and ‖x₁‖·‖x₂‖ cannot overflow. Shapes: (*, D, *) → (*, *)."""
+    from ..dtypes import result_type
+    dtype = result_type(x1, x2)
+    if not dtype.is_floating_point:
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
+                           f"{dtype}")
+    x1, x2 = ops.broadcast_tensors(x1.to(dtype), x2.to(dtype))
+    n1 = ops.clamp_min(ops.norm(x1, 2, dim, keepdim=True), eps)
+    n2 = ops.clamp_min(ops.norm(x2, 2, dim, keepdim=True), eps)
+    return ops.sum((x1 / n1) * (x2 / n2), dim)
+
+
+def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    """‖x₁ − x₂ + ε‖ₚ over the last dimension (of the broadcast shape), as PyTorch: ε keeps
+    the norm differentiable where x₁ = x₂. Shapes: (N, D) or (D,) → (N) or ()."""
+    return ops.norm(x1 - x2 + eps, p, max(x1.ndim, x2.ndim) - 1, keepdim=keepdim)
 
 
 # ---- losses ----------------------------------------------------------------------------------

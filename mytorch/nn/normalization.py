@@ -6,8 +6,13 @@ apply a learned per-feature affine γ·x̂ + β.
     GroupNorm    over groups of channels of each sample        (small batches)
     BatchNorm1d  over the batch, per channel, with running estimates for eval mode
     BatchNorm2d  the same for images (N, C, H, W)
+    InstanceNorm1d/2d/3d  over the positions of each (sample, channel)      (style transfer)
+
+BatchNorm and InstanceNorm share `_NormBase`: the hyper-parameters, the affine parameters and the
+running-statistics buffers, as in PyTorch.
 """
 import numbers
+import warnings
 
 from ..factories import empty, ones, tensor, zeros
 from .. import int64
@@ -65,7 +70,7 @@ class LayerNorm(Module):
 
     def extra_repr(self):
         return (f"{self.normalized_shape}, eps={self.eps}, "
-                f"elementwise_affine={self.elementwise_affine}")
+                f"elementwise_affine={self.elementwise_affine}, bias={self.bias is not None}")
 
 
 class RMSNorm(Module):
@@ -127,14 +132,13 @@ class GroupNorm(Module):
         return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
 
 
-class _BatchNorm(Module):
-    """Per-channel normalization with batch statistics in training and running estimates in
-    eval mode.
+class _NormBase(Module):
+    """What BatchNorm and InstanceNorm share: num_features, eps, momentum, the affine γ, β
+    (affine=True) and the running estimates (track_running_stats=True).
 
     Buffers: running_mean (zeros), running_var (ones), num_batches_tracked (0, int64).
-    momentum: the weight of each new batch in the running estimates; None means a cumulative
-    average (momentum = 1/num_batches_tracked). track_running_stats=False: no buffers, batch
-    statistics in both modes.
+    momentum: the weight of each new batch in the running estimates. track_running_stats=False:
+    no buffers, statistics of the input in both modes.
     """
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
@@ -181,6 +185,15 @@ class _BatchNorm(Module):
     def _check_input_dim(self, input):
         raise NotImplementedError
 
+    def extra_repr(self):
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+
+
+class _BatchNorm(_NormBase):
+    """Per-channel normalization with batch statistics in training and running estimates in
+    eval mode; momentum=None means a cumulative average (momentum = 1/num_batches_tracked)."""
+
     def forward(self, input):
         self._check_input_dim(input)
         if input.shape[1] != self.num_features:
@@ -198,10 +211,6 @@ class _BatchNorm(Module):
                             self.running_var if track else None, self.weight, self.bias,
                             use_batch_stats, factor, self.eps)
 
-    def extra_repr(self):
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
-
 
 class BatchNorm1d(_BatchNorm):
     """Batch normalization of (N, C) or (N, C, L) inputs, per channel C."""
@@ -217,3 +226,64 @@ class BatchNorm2d(_BatchNorm):
     def _check_input_dim(self, input):
         if input.dim() != 4:
             raise ValueError(f"expected 4D input (got {input.dim()}D input)")
+
+
+class _InstanceNorm(_NormBase):
+    """y = (x − μ) / √(σ² + ε)·γ + β with μ, σ² (biased) over the positions of each (sample,
+    channel): one sample's channel is normalised whatever the other samples and channels hold.
+
+    Defaults differ from BatchNorm's, as PyTorch's: affine=False, track_running_stats=False.
+    With track_running_stats=True, training also moves running_mean / running_var (the average
+    over the batch of the per-instance mean and unbiased variance), and eval mode normalises with
+    them instead; num_batches_tracked is kept for the state dict but not counted.
+    Unbatched input (the batch dimension left out) is accepted, as in PyTorch.
+    """
+
+    _no_batch_dim = None            # the rank of an unbatched input: (C, L) is 2 for 1d
+
+    def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False,
+                 track_running_stats=False, device=None, dtype=None):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype)
+
+    def _check_input_dim(self, input):
+        ranks = (self._no_batch_dim, self._no_batch_dim + 1)
+        if input.dim() not in ranks:
+            raise ValueError(f"expected {ranks[0]}D or {ranks[1]}D input (got {input.dim()}D "
+                             "input)")
+
+    def forward(self, input):
+        self._check_input_dim(input)
+        feature_dim = input.dim() - self._no_batch_dim
+        if input.shape[feature_dim] != self.num_features:
+            # without γ, β nothing depends on C, so PyTorch only warns
+            if self.affine:
+                raise ValueError(f"expected input's size at dim={feature_dim} to match "
+                                 f"num_features ({self.num_features}), but got: "
+                                 f"{input.shape[feature_dim]}.")
+            warnings.warn(f"input's size at dim={feature_dim} does not match num_features. You "
+                          "can silence this warning by not passing in num_features, which is "
+                          "not used because affine=False")
+        unbatched = input.dim() == self._no_batch_dim
+        x = input.unsqueeze(0) if unbatched else input
+        out = F.instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                              self.training or not self.track_running_stats,
+                              0.0 if self.momentum is None else self.momentum, self.eps)
+        return out.squeeze(0) if unbatched else out
+
+
+class InstanceNorm1d(_InstanceNorm):
+    """Instance normalization of (N, C, L) or unbatched (C, L) inputs, over L."""
+
+    _no_batch_dim = 2
+
+
+class InstanceNorm2d(_InstanceNorm):
+    """Instance normalization of (N, C, H, W) or unbatched (C, H, W) inputs, over H, W."""
+
+    _no_batch_dim = 3
+
+
+class InstanceNorm3d(_InstanceNorm):
+    """Instance normalization of (N, C, D, H, W) or unbatched (C, D, H, W) inputs."""
+
+    _no_batch_dim = 4

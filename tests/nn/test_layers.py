@@ -174,8 +174,11 @@ def test_layer_norm(device):
     expected = np_layer_norm(host(x), (1, 2)) * host(m.weight) + host(m.bias)
     assert np.allclose(host(m(x)), expected)
     check_module_grad(m, x)
-    assert repr(nn.LayerNorm(10)) == "LayerNorm((10,), eps=1e-05, elementwise_affine=True)"
+    assert repr(nn.LayerNorm(10)) == "LayerNorm((10,), eps=1e-05, elementwise_affine=True, " \
+                                     "bias=True)"
     assert nn.LayerNorm(5, bias=False).bias is None
+    assert repr(nn.LayerNorm(5, bias=False)) == "LayerNorm((5,), eps=1e-05, " \
+                                                "elementwise_affine=True, bias=False)"
     assert list(nn.LayerNorm(5, elementwise_affine=False).parameters()) == []
     with pytest.raises(RuntimeError, match=r"given normalized_shape=\[10\], expected input with "
                                            r"shape \[\*, 10\], but got input of size \[3, 5\]"):

@@ -377,7 +377,7 @@ def test_repr_nested_as_pytorch():
         "  (1): GELU(approximate='none')\n"
         "  (2): Dropout(p=0.1, inplace=False)\n"
         "  (3): Sequential(\n"
-        "    (0): LayerNorm((128,), eps=1e-05, elementwise_affine=True)\n"
+        "    (0): LayerNorm((128,), eps=1e-05, elementwise_affine=True, bias=True)\n"
         "    (1): Linear(in_features=128, out_features=10, bias=False)\n"
         "  )\n"
         ")")

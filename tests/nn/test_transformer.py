@@ -342,8 +342,8 @@ def test_encoder_layer_repr_is_pytorchs():
         "  (linear1): Linear(in_features=16, out_features=32, bias=True)\n"
         "  (dropout): Dropout(p=0.1, inplace=False)\n"
         "  (linear2): Linear(in_features=32, out_features=16, bias=True)\n"
-        "  (norm1): LayerNorm((16,), eps=1e-05, elementwise_affine=True)\n"
-        "  (norm2): LayerNorm((16,), eps=1e-05, elementwise_affine=True)\n"
+        "  (norm1): LayerNorm((16,), eps=1e-05, elementwise_affine=True, bias=True)\n"
+        "  (norm2): LayerNorm((16,), eps=1e-05, elementwise_affine=True, bias=True)\n"
         "  (dropout1): Dropout(p=0.1, inplace=False)\n"
         "  (dropout2): Dropout(p=0.1, inplace=False)\n"
         ")")
