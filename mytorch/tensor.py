@@ -98,6 +98,17 @@ class Tensor:
     def element_size(self):
         return self._data.dtype.itemsize
 
+    def stride(self, dim=None):
+        """How many elements apart consecutive entries of each dimension sit in memory, as a
+        tuple (one int for `dim`): (3, 1) for a contiguous 2×3 tensor, (1, 3) for its `.t()`,
+        0 for an expanded dimension."""
+        steps = tuple(s // self._data.itemsize for s in self._data.strides)
+        if dim is None:
+            return steps
+        if not steps:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return steps[_ops.normalize_dim(dim, len(steps))]
+
     @property
     def itemsize(self):
         return self._data.dtype.itemsize
@@ -321,6 +332,25 @@ class Tensor:
 
     def type_as(self, other):
         return _ops.to(self, other.dtype)
+
+    def type(self, dtype=None, non_blocking=False):
+        """Without an argument, PyTorch's name of this tensor's type with mytorch for torch:
+        'mytorch.FloatTensor', 'mytorch.cuda.LongTensor'. With a dtype, the tensor cast to it
+        (self when it already has that dtype); with such a name, also moved to its device."""
+        names = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+                 "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
+                 "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
+        if dtype is None:
+            kind = "" if self._device.type == "cpu" else f"{self._device.type}."
+            return f"mytorch.{kind}{names[self.dtype.name]}"
+        if isinstance(dtype, str):
+            parts = dtype.split(".")
+            by_name = {name: d for d, name in names.items()}
+            if len(parts) not in (2, 3) or parts[0] != "mytorch" or parts[-1] not in by_name:
+                raise ValueError(f"invalid type: {dtype!r}")
+            return _ops.to(self, parts[1] if len(parts) == 3 else "cpu",
+                           dtypes.as_dtype(by_name[parts[-1]]), non_blocking=non_blocking)
+        return _ops.to(self, dtypes.as_dtype(dtype), non_blocking=non_blocking)
 
     def float(self):
         return _ops.to(self, dtypes.float32)
@@ -993,6 +1023,12 @@ class Tensor:
     def chunk(self, chunks, dim=0):
         return _ops.chunk(self, chunks, dim)
 
+    def tensor_split(self, indices_or_sections, dim=0):
+        return _ops.tensor_split(self, indices_or_sections, dim)
+
+    def select(self, dim, index):
+        return _ops.select(self, dim, index)
+
     def unbind(self, dim=0):
         return _ops.unbind(self, dim)
 
@@ -1016,6 +1052,9 @@ class Tensor:
 
     def repeat_interleave(self, repeats, dim=None, *, output_size=None):
         return _ops.repeat_interleave(self, repeats, dim, output_size=output_size)
+
+    def bincount(self, weights=None, minlength=0):
+        return _ops.bincount(self, weights, minlength)
 
     def unique(self, sorted=True, return_inverse=False, return_counts=False, dim=None):
         return _ops.unique(self, sorted, return_inverse, return_counts, dim)

@@ -3,8 +3,8 @@
     elementwise.py   math and activations of one tensor
     arithmetic.py    + − × ÷ pow and other binary math, maximum/minimum, where, comparisons
     reduction.py     sum, mean, var/std, prod, max/min, median, logsumexp, norm, softmax, cum*
-    shape.py         view/reshape, permute, expand, cat/stack, split, flip, roll, pad, tile, ...
-    indexing.py      x[...], x[...] = v, gather, scatter, index_select, sort, topk, nonzero, ...
+    shape.py         view/reshape, permute, expand, cat/stack, split, select, flip, roll, pad, ...
+    indexing.py      x[...], x[...] = v, gather, scatter, index_select, sort, topk, bincount, ...
     linalg.py        matmul, einsum, outer
     conv.py          conv1d/2d/3d and their transposes: sliding windows + one matmul
     pooling.py       max, average and adaptive pooling
@@ -41,11 +41,12 @@ from .shape import (reshape, view, permute, transpose, swapaxes, t, expand, broa
                     narrow, split, chunk, unbind, flip, roll, tril, triu, pad, repeat, movedim,
                     moveaxis, tile, diagonal, diag_embed, diag, trace, diff, meshgrid,
                     broadcast_shapes, broadcast_tensors, atleast_1d, atleast_2d, atleast_3d,
-                    hstack, vstack, row_stack, dstack, rot90, kron, repeat_interleave)
+                    hstack, vstack, row_stack, dstack, rot90, kron, repeat_interleave,
+                    tensor_split, select)
 from .indexing import (getitem, index_put, index_select, gather, scatter, scatter_add, masked_fill,
                        sort, argsort, topk, nonzero, argwhere, masked_select, take, take_along_dim,
                        index_add, index_copy, index_fill, masked_scatter, unique, isin,
-                       searchsorted, bucketize)
+                       searchsorted, bucketize, bincount)
 from .linalg import (matmul, linear, mm, bmm, mv, addmm, baddbmm, tensordot, dot, outer, ger,
                      einsum)
 from .conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d)

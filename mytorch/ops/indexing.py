@@ -1,6 +1,7 @@
 """Indexing: `x[...]` (basic, advanced, boolean), `x[...] = v`, index_select, gather,
 scatter/scatter_add, masked_fill, sort, argsort, topk, nonzero, masked_select, take,
-take_along_dim, index_add/index_copy/index_fill, masked_scatter.
+take_along_dim, index_add/index_copy/index_fill, masked_scatter; and the counting ops that give
+no gradient: unique, isin, searchsorted/bucketize, bincount.
 
 Reading elements and scattering gradients are each other's backward:
 
@@ -513,6 +514,40 @@ def bucketize(input, boundaries, *, out_int32=False, right=False):
     """The bucket of each value among sorted 1-d `boundaries`: i with
     boundaries[i−1] < x ≤ boundaries[i] (with right=True: boundaries[i−1] ≤ x < boundaries[i])."""
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+class _Bincount(Function):
+    """How often each value 0, 1, ..., occurs (or the sum of its weights): no gradient"""
+    @staticmethod
+    def forward(ctx, x, weights, minlength, dtype):
+        y = ctx.xp.bincount(x, weights=weights, minlength=minlength).astype(dtype, copy=False)
+        ctx.mark_non_differentiable(y)
+        return y
+
+
+def bincount(input, weights=None, minlength=0):
+    """out[v] = the number of times v occurs in the 1-d non-negative integer `input` (with
+    `weights`: the sum of weights[i] over the i where input[i] = v), for v in
+    0 … max(max(input) + 1, minlength) − 1. int64 counts; float32 weights give float32 sums,
+    any other weights float64, as in PyTorch (which also gives int64 zeros for an empty input,
+    weights or not). Not differentiable."""
+    require_tensor(input, "bincount")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    if input._data.dtype.kind not in "iu":
+        raise RuntimeError(f"bincount only supports 1-d non-negative integral inputs, got a "
+                           f"tensor of dtype {input.dtype}")
+    if input.ndim == 1 and input.numel() == 0:
+        weights = None
+    elif input.ndim != 1 or int(input._data.min()) < 0:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    dtype = np.int64
+    if weights is not None:
+        require_tensor(weights, "bincount", "weights")
+        if weights.ndim != 1 or weights.shape[0] != input.shape[0]:
+            raise RuntimeError("weights should be 1-d and have the same length as input")
+        dtype = np.float32 if weights._data.dtype == np.float32 else np.float64
+    return _Bincount.apply(input, weights, int(minlength), dtype)
 
 
 def _bool_mask(mask, name):

@@ -1,6 +1,6 @@
 """Shape ops: view/reshape, permute/transpose/movedim, expand, squeeze/unsqueeze, flatten,
-cat/stack (and h/v/dstack), split/chunk, flip, roll, rot90, tril/triu, pad, repeat/tile,
-diagonal/diag/trace, diff, meshgrid, kron.
+cat/stack (and h/v/dstack), narrow/select, split/chunk/tensor_split, flip, roll, rot90,
+tril/triu, pad, repeat/tile, diagonal/diag/trace, diff, meshgrid, kron.
 
 These move numbers around without changing them, so each backward moves the gradient back:
 the inverse reshape or permutation, a sum over expanded dimensions, slices of the gradient for
@@ -435,6 +435,61 @@ def chunk(input, chunks, dim=0):
     _at_least_1d(input, "chunk")
     n = input.shape[normalize_dim(dim, input.ndim)]
     return split(input, max(-(-n // chunks), 1) if n else 1, dim)
+
+
+def tensor_split(input, indices_or_sections, dim=0):
+    """Views of `input` along `dim`, as torch.tensor_split (NumPy's array_split):
+
+    - a number of sections k: k pieces, the first n % k of them one longer than the others
+      (n = input.size(dim)), so that every piece exists even when k > n;
+    - a list of indices [i₁, i₂, ...]: input[:i₁], input[i₁:i₂], ..., input[iₖ:], each read
+      as a Python slice (negatives count from the end, out-of-range bounds clamp).
+
+    A 0-d integer tensor counts as a number of sections, a 1-d one as indices."""
+    if require_tensor(input, "tensor_split").ndim == 0:
+        raise RuntimeError(f"tensor_split expected at least a 1-dimensional tensor, but got a "
+                           f"tensor with {input.ndim} dims")
+    d = normalize_dim(dim, input.ndim)
+    n = input.shape[d]
+    if isinstance(indices_or_sections, Tensor):
+        t = indices_or_sections
+        if t._data.dtype.kind not in "iu":
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to have integer "
+                               f"dtype, but got {t.dtype}")
+        if t.ndim > 1:
+            raise RuntimeError(f"tensor_split expected tensor_indices_or_sections to be a "
+                               f"zero-dimensional or one-dimensional tensor, but got a tensor "
+                               f"with {t.ndim} dims")
+        indices_or_sections = t.tolist()
+    if isinstance(indices_or_sections, numbers.Integral):
+        sections = int(indices_or_sections)
+        if sections <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
+        size, extra = divmod(n, sections)
+        return Split.apply(input, d, tuple(size + (i < extra) for i in range(sections)))
+    indices = _shape_args((indices_or_sections,), "tensor_split")
+    bounds = [slice(lo, hi).indices(n)[:2] for lo, hi in zip((0,) + indices, indices + (n,))]
+    bounds = [(lo, max(lo, hi)) for lo, hi in bounds]
+    if all(a[1] == b[0] for a, b in zip(bounds, bounds[1:])):   # consecutive: one Split
+        return Split.apply(input, d, tuple(hi - lo for lo, hi in bounds))
+    return tuple(narrow(input, d, lo, hi - lo) for lo, hi in bounds)    # indices went back
+
+
+def select(input, dim, index):
+    """input[..., index, ...] with `index` in dimension `dim`: a view without that dimension
+    (a negative index counts from the end);  ∂L/∂x = zeros with g in the selected slice."""
+    if require_tensor(input, "select").ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = normalize_dim(dim, input.ndim)
+    if isinstance(index, Tensor):
+        index = index.item()
+    if not isinstance(index, numbers.Integral):
+        raise TypeError(f"select(): argument 'index' must be int, not {type(index).__name__}")
+    n = input.shape[d]
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(input.shape)} at dimension {d}")
+    return input[(slice(None),) * d + (int(index),)]
 
 
 def unbind(input, dim=0):

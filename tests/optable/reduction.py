@@ -444,3 +444,42 @@ SPECS += [
     OpSpec("safe_softmax[fully masked rows]", lambda x, **kw: mt.ops.safe_softmax(x, **kw),
            _safe_softmax_ref, lambda rng: _safe_softmax_samples(rng)[2:], grad=False),
 ]
+
+
+# ---- distances (mytorch.nn.functional): reductions of two broadcast tensors ---------------------
+
+def _cosine_similarity_ref(x1, x2, dim=1, eps=1e-8):
+    x1, x2 = np.broadcast_arrays(x1, x2)
+    n1 = np.maximum(np.linalg.norm(x1, axis=dim, keepdims=True), eps)
+    n2 = np.maximum(np.linalg.norm(x2, axis=dim, keepdims=True), eps)
+    return np.sum(x1 / n1 * x2 / n2, axis=dim)
+
+
+def _pairwise_distance_ref(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+    d = np.abs(np.atleast_1d(x1 - x2 + eps))       # 0-d inputs: the norm of one number
+    if p == np.inf:
+        return np.max(d, axis=-1, keepdims=keepdim)
+    return np.sum(d ** p, axis=-1, keepdims=keepdim) ** (1 / p)
+
+
+def _pair_cases(make, *cases):
+    def samples(rng):
+        return [Sample((make(rng, a), make(rng, b)), kw) for (a, b), kw in cases]
+    return samples
+
+
+REQUIRED |= {"cosine_similarity", "pairwise_distance"}
+SPECS += [
+    # broadcast shapes among the samples: a row against a matrix, a size-1 dim against 3
+    OpSpec("cosine_similarity", lambda a, b, **kw: mt.nn.functional.cosine_similarity(a, b, **kw),
+           _cosine_similarity_ref,
+           _pair_cases(_nonzero, (((3, 4), (3, 4)), {}), (((3, 4), (4,)), {"dim": -1}),
+                       (((2, 1, 4), (3, 4)), {"dim": 2}), (((2, 3, 2), (2, 3, 2)), {"dim": 0}),
+                       (((5,), (5,)), {"dim": 0, "eps": 1e-3}))),
+    OpSpec("pairwise_distance", lambda a, b, **kw: mt.nn.functional.pairwise_distance(a, b, **kw),
+           _pairwise_distance_ref,
+           _pair_cases(_nonzero, (((3, 4), (3, 4)), {}), (((3, 4), (4,)), {"keepdim": True}),
+                       (((2, 1, 3), (4, 3)), {"p": 1.0}), (((3, 4), (3, 4)), {"p": 3.0}),
+                       (((3, 4), (1, 4)), {"p": np.inf}), (((4,), (4,)), {"eps": 0.0}),
+                       (((), ()), {}))),
+]

@@ -247,3 +247,33 @@ SPECS += [
     _row("kron", lambda a, b: mt.kron(a, b), np.kron, (((2, 2), (2, 3)), {}),
          (((2,), (3, 2)), {})),
 ]
+
+
+# ---- select and tensor_split: views of one index, or of pieces ---------------------------------
+
+def _tensor_split_ref(x, indices_or_sections, dim=0):
+    return tuple(np.array_split(x, indices_or_sections, axis=dim))
+
+
+def _select_ref(x, dim, index):
+    return np.take(x, index, axis=dim)
+
+
+REQUIRED |= {"select", "tensor_split"}
+
+SPECS += [
+    _row("select", lambda x, **kw: mt.select(x, **kw), _select_ref,
+         (((2, 3),), {"dim": 1, "index": -1}), (((4, 3),), {"dim": 0, "index": 2}),
+         (((2, 3, 2),), {"dim": -2, "index": 1}), (((3,),), {"dim": 0, "index": -3})),
+    _row("select[method]", lambda x: x.select(-1, 0), lambda x: x[..., 0], (((2, 3),), {})),
+    # sections that do not divide the size (7 in 3: 3, 2, 2), more sections than elements
+    # (empty pieces), indices in order, out of range (clamped), negative and going back
+    # (overlapping pieces)
+    _row("tensor_split", lambda x, **kw: mt.tensor_split(x, **kw), _tensor_split_ref,
+         (((7, 2),), {"indices_or_sections": 3}), (((2, 5),), {"indices_or_sections": 2, "dim": 1}),
+         (((2,),), {"indices_or_sections": 4}), (((6,),), {"indices_or_sections": [1, 4]}),
+         (((2, 5),), {"indices_or_sections": (2, 9), "dim": -1}),
+         (((5,),), {"indices_or_sections": [-2]}), (((5,),), {"indices_or_sections": [3, 1]})),
+    _row("tensor_split[method]", lambda x: mt.stack(x.tensor_split(2, 1)),
+         lambda x: np.stack(np.array_split(x, 2, 1)), (((3, 4),), {})),
+]
