@@ -28,6 +28,7 @@ for _name in ops.NUMPY_NAMED:
     globals()[_name] = ops.numpy_names(globals()[_name])
 del _name
 from . import nn
+from . import linalg
 from . import cuda, return_types
 from .serialization import save, load
 from . import utils, datasets

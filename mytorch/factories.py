@@ -1,6 +1,8 @@
 """Factories: the ways to make a tensor (`tensor`, `zeros`, `arange`, `randn`, ...).
 
-Every factory takes `dtype=`, `device=` and `requires_grad=`. Python data follows PyTorch's
+Every factory takes `dtype=`, `device=` and `requires_grad=` (but tril_indices / triu_indices,
+the (2, N) coordinates of a matrix's lower / upper triangle, which, as PyTorch's, take no
+`requires_grad`). Python data follows PyTorch's
 inference: floats give the default dtype (float32), ints int64, bools bool; NumPy arrays keep
 their dtype (a float64 array gives a float64 tensor, as `torch.from_numpy`).
 """
@@ -17,7 +19,7 @@ from .tensor import Tensor, _wrap
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "arange",
            "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm", "zeros_like",
            "ones_like", "full_like", "empty_like", "rand_like", "randn_like", "randint_like",
-           "normal"]
+           "normal", "tril_indices", "triu_indices"]
 
 
 def _finish(array, device, requires_grad):
@@ -310,3 +312,31 @@ def randn_like(input, *, dtype=None, device=None, requires_grad=False, generator
 def randint_like(input, low=0, high=None, *, dtype=None, device=None, generator=None):
     dtype, device = _like(input, dtype, device)
     return randint(low, high, tuple(input.shape), dtype=dtype, device=device, generator=generator)
+
+
+def _triangle_indices(name, row, col, offset, dtype, device):
+    """The (row, column) coordinates of a triangle of a row × col matrix, row by row."""
+    for arg, value in (("row", row), ("col", col)):
+        if value < 0:
+            raise RuntimeError(f"{arg} must be non-negative, got {value}")
+    dtype = dtypes.as_dtype(dtype)
+    if dtype not in (dtypes.int64, dtypes.int32):
+        raise RuntimeError(f"\"{name}\" not implemented for '{dtype.name}'")
+    if name == "tril_indices":
+        rows, cols = np.tril_indices(int(row), int(offset), int(col))
+    else:
+        rows, cols = np.triu_indices(int(row), int(offset), int(col))
+    return _finish(np.stack([rows, cols]).astype(dtype.np), checked_device(device or "cpu"), False)
+
+
+def tril_indices(row, col, offset=0, *, dtype=dtypes.int64, device=None):
+    """The indices of the lower triangle of a row × col matrix, as a (2, N) tensor: row indices,
+    then column indices, in row-major order. `offset` moves the diagonal that bounds it: 0 the
+    main one, > 0 above it, < 0 below (as in tril)."""
+    return _triangle_indices("tril_indices", row, col, offset, dtype, device)
+
+
+def triu_indices(row, col, offset=0, *, dtype=dtypes.int64, device=None):
+    """The indices of the upper triangle of a row × col matrix (on and above the diagonal moved
+    by `offset`), as a (2, N) tensor in row-major order; see tril_indices."""
+    return _triangle_indices("triu_indices", row, col, offset, dtype, device)

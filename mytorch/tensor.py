@@ -81,6 +81,8 @@ class Tensor:
     def size(self, dim=None):
         if dim is None:
             return Size(self._data.shape)
+        if not self._data.ndim:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return self._data.shape[_ops.normalize_dim(dim, self._data.ndim)]
 
     @property
@@ -963,6 +965,15 @@ class Tensor:
     def aminmax(self, *, dim=None, keepdim=False):
         return _ops.aminmax(self, dim=dim, keepdim=keepdim)
 
+    def quantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+        return _ops.quantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def nanquantile(self, q, dim=None, keepdim=False, *, interpolation="linear"):
+        return _ops.nanquantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def histc(self, bins=100, min=0, max=0):
+        return _ops.histc(self, bins, min, max)
+
     # ---- shape ----------------------------------------------------------------------------
 
     def view(self, *shape):
@@ -1176,6 +1187,18 @@ class Tensor:
 
     def outer(self, other):
         return _ops.outer(self, other)
+
+    def det(self):
+        return _ops.det(self)
+
+    def inverse(self):
+        return _ops.inverse(self)
+
+    def slogdet(self):
+        return _ops.slogdet(self)
+
+    def matrix_power(self, n):
+        return _ops.matrix_power(self, n)
 
     # ---- sampling -------------------------------------------------------------------------
 

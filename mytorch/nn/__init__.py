@@ -16,7 +16,7 @@
     transformer.py    Transformer, TransformerEncoder(Layer), TransformerDecoder(Layer)
     positional.py     SinusoidalPositionalEncoding, LearnedPositionalEmbedding, ALiBi,
                       RelativePositionBias, RotaryEmbedding (RoPE)
-    normalization.py  LayerNorm, RMSNorm, GroupNorm, BatchNorm1d, BatchNorm2d,
+    normalization.py  LayerNorm, RMSNorm, GroupNorm, BatchNorm1d, BatchNorm2d, BatchNorm3d,
                       InstanceNorm1d, InstanceNorm2d, InstanceNorm3d
     activation.py     ReLU, GELU, Softmax, ... as modules
     loss.py           CrossEntropyLoss, MSELoss, ... as modules
@@ -48,7 +48,7 @@ from .transformer import (Transformer, TransformerEncoder, TransformerDecoder,
                           TransformerEncoderLayer, TransformerDecoderLayer)
 from .rnn import RNNBase, RNN, GRU, LSTM, RNNCellBase, RNNCell, GRUCell, LSTMCell
 from .normalization import (LayerNorm, RMSNorm, GroupNorm, BatchNorm1d, BatchNorm2d,
-                            InstanceNorm1d, InstanceNorm2d, InstanceNorm3d)
+                            BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d)
 from .activation import (ReLU, ReLU6, LeakyReLU, ELU, CELU, SELU, GELU, SiLU, Mish, Tanh,
                          Sigmoid, LogSigmoid, Softsign, Tanhshrink, Softplus, Hardtanh,
                          Hardsigmoid, Hardswish, Threshold, GLU, PReLU, Softmax, Softmin,

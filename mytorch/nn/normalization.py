@@ -6,6 +6,7 @@ apply a learned per-feature affine γ·x̂ + β.
     GroupNorm    over groups of channels of each sample        (small batches)
     BatchNorm1d  over the batch, per channel, with running estimates for eval mode
     BatchNorm2d  the same for images (N, C, H, W)
+    BatchNorm3d  the same for volumes and videos (N, C, D, H, W)
     InstanceNorm1d/2d/3d  over the positions of each (sample, channel)      (style transfer)
 
 BatchNorm and InstanceNorm share `_NormBase`: the hyper-parameters, the affine parameters and the
@@ -226,6 +227,15 @@ class BatchNorm2d(_BatchNorm):
     def _check_input_dim(self, input):
         if input.dim() != 4:
             raise ValueError(f"expected 4D input (got {input.dim()}D input)")
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch normalization of (N, C, D, H, W) inputs, per channel C (statistics over N, D, H,
+    W)."""
+
+    def _check_input_dim(self, input):
+        if input.dim() != 5:
+            raise ValueError(f"expected 5D input (got {input.dim()}D input)")
 
 
 class _InstanceNorm(_NormBase):

@@ -2,10 +2,11 @@
 
     elementwise.py   math and activations of one tensor
     arithmetic.py    + − × ÷ pow and other binary math, maximum/minimum, where, comparisons
-    reduction.py     sum, mean, var/std, prod, max/min, median, logsumexp, norm, softmax, cum*
+    reduction.py     sum, mean, var/std, prod, max/min, median, logsumexp, norm, softmax, cum*,
+                     quantile, histc
     shape.py         view/reshape, permute, expand, cat/stack, split, select, flip, roll, pad, ...
     indexing.py      x[...], x[...] = v, gather, scatter, index_select, sort, topk, bincount, ...
-    linalg.py        matmul, einsum, outer
+    linalg.py        matmul, einsum, outer; det, inv, solve, matrix_power; norms, cdist
     conv.py          conv1d/2d/3d and their transposes: sliding windows + one matmul
     pooling.py       max, average and adaptive pooling
     upsampling.py    interpolate, pixel_shuffle
@@ -36,6 +37,7 @@ from .reduction import (cross_entropy, safe_softmax, sum, mean, var, std, prod, 
                         softmax, log_softmax, cumsum, norm, all, any, cumprod, logcumsumexp,
                         cummax, cummin, median, nansum, nanmean, var_mean, std_mean, count_nonzero,
                         aminmax)
+from .reduction import quantile, nanquantile, histc
 from .shape import (reshape, view, permute, transpose, swapaxes, t, expand, broadcast_to, sum_to,
                     squeeze, unsqueeze, flatten, unflatten, cat, concat, concatenate, stack,
                     narrow, split, chunk, unbind, flip, roll, tril, triu, pad, repeat, movedim,
@@ -49,6 +51,7 @@ from .indexing import (getitem, index_put, index_select, gather, scatter, scatte
                        searchsorted, bucketize, bincount)
 from .linalg import (matmul, linear, mm, bmm, mv, addmm, baddbmm, tensordot, dot, outer, ger,
                      einsum)
+from .linalg import det, inverse, slogdet, matrix_power, cdist
 from .conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d)
 from .pooling import (max_pool1d, max_pool2d, max_pool3d, avg_pool1d, avg_pool2d, avg_pool3d,
                       adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d,

@@ -38,7 +38,7 @@ NUMPY_NAMED = ("sum", "mean", "std", "var", "prod", "max", "min", "amax", "amin"
                "median", "nansum", "nanmean", "count_nonzero", "squeeze", "unsqueeze", "norm",
                "cummax", "cummin", "logcumsumexp", "sort", "argsort", "topk", "unbind",
                "index_select", "gather", "std_mean", "var_mean", "cat", "concat", "stack",
-               "split", "chunk")
+               "split", "chunk", "select", "tensor_split", "quantile", "nanquantile")
 _NUMPY_NAMES = {"axis": "dim", "keepdims": "keepdim"}
 
 

@@ -1,6 +1,7 @@
 """Reductions over dimensions: sum, mean, var/std, prod, max/min, median, logsumexp, norm,
-softmax and log_softmax, nansum/nanmean, and the cumulative ones (cumsum, cumprod, cummax/cummin,
-logcumsumexp).
+softmax and log_softmax, nansum/nanmean, the cumulative ones (cumsum, cumprod, cummax/cummin,
+logcumsumexp), quantile/nanquantile (sort, then gather the order statistics) and histc (a
+histogram, not differentiable).
 
 `dim` is an int, a tuple of ints (negatives count from the end) or None for all dimensions;
 `keepdim=True` keeps reduced dimensions with size 1. The backward of a reduction broadcasts the
@@ -10,6 +11,7 @@ stretches them (`expand`, or a broadcast view of the array).
 Ties: `max`/`min`/`amax`/`amin` without indices split the gradient evenly over tied maxima;
 `max(dim)`/`min(dim)` send it to the returned index only. Both as in PyTorch.
 """
+import math
 
 from .arithmetic import where
 from .common import (constant, floating, normalize_dim, normalize_dims, reduced_shape,
@@ -775,3 +777,136 @@ def aminmax(input, *, dim=None, keepdim=False):
     dims = () if dim is None else dim
     return return_types.aminmax(_amax(input, dims, keepdim, True, "aminmax"),
                    _amax(input, dims, keepdim, False, "aminmax"))
+
+
+# ---- order statistics by sorting: quantile, nanquantile; and a histogram, histc -------------
+
+_INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
+
+
+def _quantile(input, q, dim, keepdim, interpolation, ignore_nan):
+    """quantile and nanquantile, as PyTorch computes them: sort the slice (n values), read the
+    rank r = q·(n − 1) (NaN-free count m for nanquantile: r = q·(m − 1)), and combine the order
+    statistics around it, x₍⌊r⌋₎ and x₍⌈r⌉₎, by `interpolation`:
+
+        linear    x₍⌊r⌋₎ + (r − ⌊r⌋)·(x₍⌈r⌉₎ − x₍⌊r⌋₎)
+        midpoint  (x₍⌊r⌋₎ + x₍⌈r⌉₎) / 2
+        lower / higher / nearest   x₍⌊r⌋₎ / x₍⌈r⌉₎ / x₍round(r)₎ (ties to even)
+
+    The order statistics are read with sort and gather, so the gradient goes to the one or two
+    elements used, times their weights, and is differentiable again. A slice holding a NaN gives
+    NaN (quantile: its rank is moved to the end, where NaNs sort); for nanquantile only a slice
+    of NaNs does."""
+    from .arithmetic import isnan, lerp
+    from .elementwise import ceil, floor, round as round_half_even
+    from .indexing import sort
+    from .shape import movedim
+    from ..factories import full
+    require_tensor(input, "quantile")
+    if not isinstance(q, Tensor):
+        if isinstance(q, bool) or not isinstance(q, (int, float)):
+            raise TypeError(f"quantile(): argument 'q' must be float or Tensor, not "
+                            f"{type(q).__name__}")
+        if not 0 <= q <= 1:
+            raise RuntimeError(f"quantile() q must be in the range [0, 1] but got {q}")
+    if interpolation not in _INTERPOLATIONS:
+        raise RuntimeError("quantile() interpolation must be one of linear, lower, higher, "
+                           f"midpoint or nearest, but got {interpolation}")
+    d = None if dim is None else normalize_dim(dim, input.ndim)
+    if input.numel() == 0:
+        raise RuntimeError("quantile() input tensor must be non-empty")
+    if isinstance(q, Tensor) and q.ndim > 1:
+        raise RuntimeError("quantile() q must be a scalar or 1D tensor")
+    if input.dtype not in (dtypes.float32, dtypes.float64):
+        raise RuntimeError("quantile() input tensor must be either float or double dtype")
+    if isinstance(q, Tensor):
+        if q.dtype is not input.dtype:
+            raise RuntimeError("quantile() q tensor must be same dtype as the input tensor")
+        if q.device != input.device:
+            raise RuntimeError("quantile() q tensor must be on the same device as the input "
+                               "tensor")
+        if not bool(all((q >= 0) & (q <= 1))):
+            raise RuntimeError("quantile() q values must be in the range [0, 1]")
+        qs = q.reshape(-1)
+    else:
+        qs = full((1,), float(q), dtype=input.dtype, device=input.device)
+
+    # the output's shape: the reduced one (keepdim: size 1 there), after len(q) for a 1-d q
+    if d is not None and input.ndim:
+        shape = reduced_shape(input.shape, (d,)) if keepdim else \
+            tuple(s for i, s in enumerate(input.shape) if i != d)
+    else:
+        shape = (1,) * input.ndim if keepdim else ()
+    if isinstance(q, Tensor) and q.ndim == 1:
+        shape = (qs.shape[0],) + shape
+
+    x = input.reshape(-1) if d is None or input.ndim == 0 else movedim(input, d, -1)
+    ordered = sort(x, -1).values                               # (..., n), NaNs last
+    if ignore_nan:
+        ranks = qs * (sum(~isnan(ordered), -1, keepdim=True) - 1)     # (..., len(q))
+        ranks = where(ranks < 0, 0.0, ranks)                   # all NaN: rank 0, a NaN
+    else:
+        last = ordered.shape[-1] - 1
+        ranks = where(any(isnan(ordered), -1, keepdim=True), float(last), qs * last)
+    if interpolation == "lower":
+        ranks = floor(ranks)
+    elif interpolation == "higher":
+        ranks = ceil(ranks)
+    elif interpolation == "nearest":
+        ranks = round_half_even(ranks)
+    below = floor(ranks)
+    values = gather(ordered, -1, below.to(dtypes.int64))
+    if interpolation in ("linear", "midpoint"):
+        above = gather(ordered, -1, ceil(ranks).to(dtypes.int64))
+        values = lerp(values, above, 0.5 if interpolation == "midpoint" else ranks - below)
+    return reshape(movedim(values, -1, 0), shape)
+
+
+def quantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+    """The q-th quantiles of `input` (all elements, or along `dim`): q a number in [0, 1] or a
+    1-d tensor of them (the result then starts with a dimension of len(q)). Float32 or float64
+    input; NaN where a slice holds a NaN. See _quantile for the interpolations."""
+    return _quantile(input, q, dim, keepdim, interpolation, False)
+
+
+def nanquantile(input, q, dim=None, keepdim=False, *, interpolation="linear"):
+    """quantile, ignoring NaNs: the quantiles of each slice's other values (NaN if all are)."""
+    return _quantile(input, q, dim, keepdim, interpolation, True)
+
+
+class _Histc(Function):
+    """Counts of `input`'s elements in `bins` equal-width bins over [lo, hi]: an element x goes
+    to bin ⌊(x − lo)·bins / (hi − lo)⌋, x = hi to the last one; elements outside [lo, hi] (and
+    NaNs) are not counted. No gradient."""
+    @staticmethod
+    def forward(ctx, x, bins, lo, hi):
+        xp = ctx.xp
+        flat = x.reshape(-1)
+        inside = (flat >= lo) & (flat <= hi)
+        safe = xp.where(inside, flat, lo)                      # no NaN reaches the int cast
+        position = ((safe - lo) * bins / (hi - lo)).astype(xp.int64)
+        position = xp.where(inside, xp.minimum(position, bins - 1), bins)   # outside: bin `bins`
+        y = xp.bincount(position, minlength=bins + 1)[:bins].astype(x.dtype)
+        ctx.mark_non_differentiable(y)
+        return y
+
+
+def histc(input, bins=100, min=0, max=0):
+    """A histogram of `input` (flattened) with `bins` equal bins from `min` to `max`, of the
+    input's floating dtype. min = max (the default 0, 0): the data's smallest and largest values
+    (and when those are equal too, ±1 around them), as PyTorch."""
+    require_tensor(input, "histc")
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"\"histc\" not implemented for '{input.dtype.name}'")
+    if bins <= 0:
+        raise RuntimeError(f"torch.histc(): bins must be > 0, but got {bins}")
+    lo, hi = float(min), float(max)
+    if lo == hi and input.numel():
+        lo, hi = amin(input.detach()).item(), amax(input.detach()).item()
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise RuntimeError(f"torch.histc: range of [{lo}, {hi}] is not finite")
+    if lo >= hi:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    return _Histc.apply(input, int(bins), lo, hi)

@@ -1,8 +1,9 @@
-"""Op table rows: linalg ops (matmul in every PyTorch case, mm, bmm, dot, outer, einsum)."""
+"""Op table rows: linalg ops (matmul in every PyTorch case, mm, bmm, dot, outer, einsum;
+det, slogdet, inv, solve, matrix_power, the norms of mytorch.linalg, cdist)."""
 import numpy as np
 
 import mytorch as mt
-from .spec import OpSpec, Sample, uniform
+from .spec import OpSpec, Sample, away_from, distinct, uniform
 
 
 def _shapes(*pairs):
@@ -114,4 +115,156 @@ REQUIRED |= {"attention"}
 SPECS += [
     OpSpec("attention", lambda *a, **kw: mt.ops.attention(*a, **kw), _attention_ref,
            _attention_samples),
+]
+
+
+# ---- square matrices, norms, distances ------------------------------------------------------
+# Matrices are random + n·I (diagonally dominant, far from singular) so that the finite
+# differences of gradcheck are stable; `negate` flips the sign of an odd-sized one (a negative
+# determinant, for slogdet's sign).
+
+def _square(rng, shape, negate=False):
+    n = shape[-1]
+    a = uniform(rng, shape, -1.0, 1.0) + n * np.eye(n)
+    return -a if negate else a
+
+
+def _matrices(*cases):
+    """cases: (shape of A, other array shapes..., kwargs): A well conditioned, the rest uniform."""
+    def samples(rng):
+        out = []
+        for *shapes, kwargs in cases:
+            kwargs = dict(kwargs)
+            a = _square(rng, shapes[0], kwargs.pop("negate", False))
+            out.append(Sample((a,) + tuple(uniform(rng, s) for s in shapes[1:]), kwargs))
+        return out
+    return samples
+
+
+def _cases_of(gen, *cases):
+    """cases: (shape, kwargs) for one array drawn by gen(rng, shape)."""
+    return lambda rng: [Sample((gen(rng, shape),), dict(kwargs)) for shape, kwargs in cases]
+
+
+def _solve_ref(a, b, left=True):
+    """X = A⁻¹B through the inverse (a different route than LAPACK's solve)."""
+    if not left:
+        return b @ np.linalg.inv(a)
+    vector = b.ndim == 1 or (b.ndim == a.ndim - 1 and b.shape == a.shape[:-1])
+    x = np.linalg.inv(a) @ (b[..., None] if vector else b)
+    return x[..., 0] if vector else x
+
+
+def _vector_norm_ref(x, ord=2, dim=None, keepdim=False):
+    a = np.abs(x)
+    dim = tuple(dim) if isinstance(dim, list) else dim
+    if ord == np.inf:
+        return a.max(axis=dim, keepdims=keepdim)
+    if ord == -np.inf:
+        return a.min(axis=dim, keepdims=keepdim)
+    if ord == 0:
+        return (a != 0).sum(axis=dim, keepdims=keepdim).astype(x.dtype)
+    return (a ** ord).sum(axis=dim, keepdims=keepdim) ** (1.0 / ord)
+
+
+def _np_norm(x, ord=None, dim=None, keepdim=False):
+    return np.linalg.norm(x, ord, dim, keepdim)
+
+
+def _cdist_ref(x1, x2, p=2.0):
+    d = x1[..., :, None, :] - x2[..., None, :, :]
+    return np.linalg.norm(d, ord=p, axis=-1) if p else (d != 0).sum(-1).astype(d.dtype)
+
+
+def _matrix_norm_spec(label, ord, cases):
+    return OpSpec(f"matrix_norm[{label}]",
+                  lambda a, **kw: mt.linalg.matrix_norm(a, ord, **kw),
+                  lambda a, dim=(-2, -1), keepdim=False: np.linalg.norm(a, ord, dim, keepdim),
+                  _cases_of(uniform, *cases))
+
+
+_MATRIX_NORM_CASES = [((3, 4), {}), ((2, 4, 3), {}), ((3, 2, 4), {"dim": (0, 2)}),
+                      ((3, 2, 4), {"dim": (2, 0), "keepdim": True}), ((2, 3, 3), {"keepdim": True})]
+
+REQUIRED |= {"det", "inv", "solve", "slogdet", "matrix_power", "vector_norm", "matrix_norm",
+             "linalg.norm", "cdist"}
+SPECS += [
+    OpSpec("det", mt.linalg.det, np.linalg.det,
+           _matrices(((3, 3), {}), ((2, 4, 4), {"negate": True}), ((1, 1), {}),
+                     ((2, 1, 2, 2), {}))),
+    OpSpec("det[torch.det]", mt.det, np.linalg.det, _matrices(((3, 3), {}))),
+    OpSpec("det[method]", lambda a: a.det(), np.linalg.det, _matrices(((2, 3, 3), {}))),
+    OpSpec("slogdet", mt.linalg.slogdet, lambda a: tuple(np.linalg.slogdet(a)),
+           _matrices(((3, 3), {"negate": True}), ((2, 4, 4), {}), ((1, 1), {"negate": True})),
+           output=lambda out: out.logabsdet),
+    OpSpec("slogdet[method]", lambda a: a.slogdet(), lambda a: tuple(np.linalg.slogdet(a)),
+           _matrices(((2, 3, 3), {"negate": True})), output=lambda out: out[1]),
+    OpSpec("slogdet[torch.slogdet]", mt.slogdet, lambda a: tuple(np.linalg.slogdet(a)),
+           _matrices(((3, 3), {})), output=lambda out: out.logabsdet),
+    OpSpec("inv", mt.linalg.inv, np.linalg.inv,
+           _matrices(((3, 3), {}), ((2, 4, 4), {"negate": True}), ((1, 1), {}))),
+    OpSpec("inv[inverse]", mt.inverse, np.linalg.inv, _matrices(((2, 3, 3), {}))),
+    OpSpec("inv[method]", lambda a: a.inverse(), np.linalg.inv, _matrices(((3, 3), {}))),
+    OpSpec("solve", mt.linalg.solve, _solve_ref,
+           _matrices(((3, 3), (3, 2), {}), ((3, 3), (3,), {}),
+                     ((2, 3, 3), (2, 3), {}),                 # a batch of vectors
+                     ((2, 3, 3), (3, 2), {}),                 # B's batch broadcast
+                     ((1, 3, 3), (2, 3, 1), {}),              # A's batch broadcast
+                     ((3, 3), (2, 3), {"left": False}))),     # X·A = B
+    OpSpec("solve[left=False]", lambda a, b: mt.linalg.solve(a, b, left=False),
+           lambda a, b: _solve_ref(a, b, left=False), _matrices(((2, 3, 3), (2, 4, 3), {}))),
+    OpSpec("matrix_power", lambda a, **kw: mt.linalg.matrix_power(a, **kw),
+           lambda a, n: np.linalg.matrix_power(a, n),
+           _matrices(((3, 3), {"n": 3}), ((2, 3, 3), {"n": -2}), ((3, 3), {"n": 0}),
+                     ((3, 3), {"n": 1}), ((2, 2, 2), {"n": 2}), ((3, 3), {"n": 5}),
+                     ((3, 3), {"n": -1}), ((2, 3, 3), {"n": 6}))),
+    OpSpec("matrix_power[method]", lambda a: a.matrix_power(4),
+           lambda a: np.linalg.matrix_power(a, 4), _matrices(((2, 3, 3), {}))),
+    OpSpec("matrix_power[torch]", lambda a: mt.matrix_power(a, -3),
+           lambda a: np.linalg.matrix_power(a, -3), _matrices(((3, 3), {}))),
+    OpSpec("vector_norm", lambda x, **kw: mt.linalg.vector_norm(x, **kw), _vector_norm_ref,
+           _cases_of(lambda rng, s: away_from(rng, s), ((2, 3), {}),
+                     ((2, 3), {"ord": 1, "dim": 1}), ((2, 3, 2), {"ord": 3, "dim": (0, 2),
+                                                               "keepdim": True}),
+                     ((4,), {"ord": -1}), ((2, 3), {"ord": 0.5, "dim": -1}),
+                     ((2, 3), {"ord": 2, "dim": [0, 1]}), ((), {}))),
+    OpSpec("vector_norm[inf]", lambda x, **kw: mt.linalg.vector_norm(x, **kw),
+           _vector_norm_ref,
+           _cases_of(lambda rng, s: distinct(rng, s, 0.3, 2.0) * rng.choice([-1, 1], s),
+                     ((2, 3), {"ord": np.inf}), ((3, 4), {"ord": -np.inf, "dim": 0}),
+                     ((3, 4), {"ord": np.inf, "dim": 1, "keepdim": True}))),
+    OpSpec("vector_norm[0]", lambda x: mt.linalg.vector_norm(x, 0, 1),
+           lambda x: _vector_norm_ref(x, 0, 1),
+           lambda rng: [Sample((np.where(rng.random((3, 4)) > 0.5, 0.0, 1.5),))], grad=False),
+    OpSpec("vector_norm[dtype]", lambda x: mt.linalg.vector_norm(x, 3, dtype=mt.float64),
+           lambda x: _vector_norm_ref(x, 3), _cases_of(uniform, ((2, 3), {})),
+           float32_out=False),
+    _matrix_norm_spec("fro", "fro", _MATRIX_NORM_CASES),
+    _matrix_norm_spec("nuc", "nuc", _MATRIX_NORM_CASES),
+    _matrix_norm_spec("1", 1, _MATRIX_NORM_CASES),
+    _matrix_norm_spec("-1", -1, _MATRIX_NORM_CASES),
+    _matrix_norm_spec("inf", np.inf, _MATRIX_NORM_CASES),
+    _matrix_norm_spec("-inf", -np.inf, _MATRIX_NORM_CASES),
+    _matrix_norm_spec("2", 2, _MATRIX_NORM_CASES),
+    _matrix_norm_spec("-2", -2, _MATRIX_NORM_CASES[1:] + _MATRIX_NORM_CASES[:1]),
+    OpSpec("matrix_norm[default]", lambda a: mt.linalg.matrix_norm(a),
+           lambda a: np.linalg.norm(a, "fro", (-2, -1)), _cases_of(uniform, ((2, 3, 4), {}))),
+    OpSpec("linalg.norm", lambda x, **kw: mt.linalg.norm(x, **kw), _np_norm,
+           _cases_of(lambda rng, s: away_from(rng, s), ((2, 3, 4), {}),   # 2-norm of everything
+                     ((3, 4), {}), ((4,), {"ord": 3}), ((3, 4), {"ord": "fro"}),
+                     ((3, 4), {"ord": 1}),                                # a matrix norm
+                     ((3, 4), {"ord": "nuc", "keepdim": True}),
+                     ((2, 3, 4), {"ord": 3, "dim": 1}),                   # a vector norm
+                     ((2, 3, 4), {"ord": -2, "dim": (2, 0)}),             # a matrix norm
+                     ((2, 3, 4), {"dim": (0, 1), "keepdim": True}))),     # ord None: Frobenius
+    OpSpec("linalg.norm[inf]", lambda x, **kw: mt.linalg.norm(x, **kw), _np_norm,
+           _cases_of(lambda rng, s: distinct(rng, s, 0.3, 2.0) * rng.choice([-1, 1], s),
+                     ((5,), {"ord": np.inf}), ((3, 4), {"ord": np.inf}),
+                     ((3, 4), {"ord": -np.inf, "dim": 1}))),
+    OpSpec("cdist", lambda a, b, **kw: mt.cdist(a, b, **kw), _cdist_ref,
+           lambda rng: [Sample((uniform(rng, (3, 4)), uniform(rng, (5, 4)))),
+                        Sample((uniform(rng, (2, 3, 2)), uniform(rng, (2, 4, 2))), {"p": 1.0}),
+                        Sample((uniform(rng, (1, 3, 2)), uniform(rng, (2, 4, 2))), {"p": 3}),
+                        Sample((uniform(rng, (4, 3)), uniform(rng, (2, 3))), {"p": np.inf}),
+                        Sample((uniform(rng, (2, 1, 3, 4)), uniform(rng, (3, 2, 4))))]),
 ]

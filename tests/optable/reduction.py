@@ -1,5 +1,5 @@
 """Op table rows: reduction ops (sum, mean, var/std, prod, max/min, amax/amin, argmax/argmin,
-logsumexp, cumsum, norm, softmax/log_softmax, all/any).
+logsumexp, cumsum, norm, softmax/log_softmax, all/any, quantile/nanquantile, histc, ...).
 
 Each sample passes `dim` and `keepdim` as keyword arguments to both the op and its NumPy
 reference. PyTorch lets a 0-d tensor be reduced over dim 0 or -1 (it counts as 1-d); NumPy
@@ -372,6 +372,69 @@ SPECS += [
                                                np.max(x, axis=_axis(x, dim), keepdims=keepdim)),
            _cases(distinct, [((2, 3), {}), ((3, 4), {"dim": 1, "keepdim": True}),
                              ((2, 3), {"dim": -2})])),
+]
+
+
+# ---- quantile / nanquantile (sort + gather), histc (no gradient) ------------------------------
+# Values without ties, and ranks q·(n − 1) away from whole numbers, so that finite differences
+# see one pair of order statistics (a 1-d q is passed as a tensor: its gradient is checked too).
+
+def _quantile_ref(np_fn):
+    def ref(x, q, dim=None, keepdim=False, interpolation="linear"):
+        return np.asarray(np_fn(x, q, axis=_axis(x, dim), keepdims=keepdim, method=interpolation))
+    return ref
+
+
+QUANTILE_CASES = [
+    ((2, 5), {"q": 0.3, "dim": 1}),                                     # rank 1.2
+    ((3, 4), {"dim": 0, "keepdim": True}, [0.1, 0.45, 0.8]),           # ranks 0.2, 0.9, 1.6
+    ((2, 3, 2), {"q": 0.7}),                                            # all 12: rank 7.7
+    ((4, 3), {"q": 0.35, "dim": -1, "interpolation": "lower"}),
+    ((5,), {"q": 0.6, "interpolation": "higher"}),
+    ((6,), {"dim": 0, "interpolation": "nearest"}, [0.24, 0.54]),      # ranks 1.2, 2.7
+    ((3, 4), {"dim": 1, "interpolation": "midpoint"}, [0.2, 0.9]),
+    ((2, 3), {"q": 0.15, "dim": None, "keepdim": True}),
+    ((), {"q": 0.5, "dim": 0}),
+]
+
+
+def _quantile_samples(make):
+    def samples(rng):
+        return [Sample((make(rng, shape),) + tuple(np.array(q) for q in qs), kw)
+                for shape, kw, *qs in QUANTILE_CASES]
+    return samples
+
+
+def _distinct_with_nans(rng, shape):
+    """Distinct values with NaNs in some slices (never all of one)."""
+    x = distinct(rng, shape)
+    if x.ndim == 2 and x.shape[1] > 3:
+        x[0, 1] = x[-1, 2] = np.nan
+    return x
+
+
+def _histc_ref(x, bins=100, min=0, max=0):
+    lo, hi = (min, max) if min != max else (x.min(), x.max())
+    return np.histogram(x, bins, range=(lo, hi))[0].astype(x.dtype)
+
+
+def _histc_samples(rng):
+    return [Sample((uniform(rng, (4, 5)),), {"bins": 6}),                 # the data's range
+            Sample((uniform(rng, (30,)),), {"bins": 4, "min": -1.0, "max": 1.5}),   # some outside
+            Sample((uniform(rng, (3, 2, 2)),), {}),
+            Sample((np.array([0.0, 1.0, 2.0, 3.0, 3.0]),), {"bins": 3})]   # max in the last bin
+
+
+REQUIRED |= {"quantile", "nanquantile", "histc"}
+SPECS += [
+    OpSpec("quantile", lambda x, *q, **kw: mt.quantile(x, *q, **kw), _quantile_ref(np.quantile),
+           _quantile_samples(distinct), ties_ok=False),
+    OpSpec("quantile[method]", lambda x, *q, **kw: x.quantile(*q, **kw),
+           _quantile_ref(np.quantile), lambda rng: _quantile_samples(distinct)(rng)[3:7],
+           ties_ok=False),
+    OpSpec("nanquantile", lambda x, *q, **kw: mt.nanquantile(x, *q, **kw),
+           _quantile_ref(np.nanquantile), _quantile_samples(_distinct_with_nans), ties_ok=False),
+    OpSpec("histc", lambda x, **kw: mt.histc(x, **kw), _histc_ref, _histc_samples, grad=False),
 ]
 
 
