@@ -54,4 +54,5 @@ from .activation import (ReLU, ReLU6, LeakyReLU, ELU, CELU, SELU, GELU, SiLU, Mi
                          Hardsigmoid, Hardswish, Threshold, GLU, PReLU, Softmax, Softmin,
                          LogSoftmax)
 from .loss import (L1Loss, MSELoss, SmoothL1Loss, HuberLoss, NLLLoss, CrossEntropyLoss, BCELoss,
-                   BCEWithLogitsLoss, KLDivLoss)
+                   BCEWithLogitsLoss, KLDivLoss, MarginRankingLoss, HingeEmbeddingLoss,
+                   CosineEmbeddingLoss, TripletMarginLoss, PoissonNLLLoss, GaussianNLLLoss)

@@ -776,6 +776,124 @@ def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_
     return _reduce(loss, reduction)
 
 
+def margin_ranking_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
+                        reduction="mean"):
+    """ℓ = max(0, −y·(x₁ − x₂) + margin): y = 1 asks for x₁ ranked above x₂ by at least the
+    margin, y = −1 for x₂ above x₁. Shapes: x₁, x₂, y all (N) or all ()."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if not input1.ndim == input2.ndim == target.ndim:
+        raise RuntimeError(f"margin_ranking_loss : All input tensors should have same dimension "
+                           f"but got sizes: input1: {_shape(input1)}, input2: {_shape(input2)}, "
+                           f"target: {_shape(target)} ")
+    return _reduce(ops.clamp_min(-target * (input1 - input2) + margin, 0), reduction)
+
+
+def hinge_embedding_loss(input, target, margin=1.0, size_average=None, reduce=None,
+                         reduction="mean"):
+    """ℓ = x where y = 1, max(0, margin − x) where y = −1, for x a distance (e.g. an L1
+    distance between two embeddings) and y = ±1 whether they should be similar. As PyTorch,
+    ℓ = [y ≠ −1]·x + [y ≠ 1]·max(0, margin − x), so other labels count both terms."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    margin_term = ops.where(target != 1, ops.clamp_min(margin - input, 0), 0.0)
+    return _reduce(ops.where(target != -1, input, 0.0) + margin_term, reduction)
+
+
+def cosine_embedding_loss(input1, input2, target, margin=0, size_average=None, reduce=None,
+                          reduction="mean"):
+    """ℓ = 1 − cos(x₁, x₂) where y = 1, max(0, cos(x₁, x₂) − margin) where y = −1 (other labels
+    give 0); cos is cosine_similarity along the feature dimension (its norms clamped at 1e-8,
+    where PyTorch adds 1e-12 to the squared norms: the same away from zero vectors).
+    Shapes: x₁, x₂ (N, D) with y (N), or (D) with y ()."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if target.ndim not in (0, 1):
+        raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if input1.ndim != target.ndim + 1 or input2.ndim != target.ndim + 1:
+        raise RuntimeError(f"{target.ndim}D target tensor expects {target.ndim + 1}D input "
+                           f"tensors, but found inputs with sizes {_shape(input1)} and "
+                           f"{_shape(input2)}.")
+    cos = cosine_similarity(input1, input2, dim=target.ndim)
+    loss = (ops.where(target == 1, 1 - cos, 0.0)
+            + ops.where(target == -1, ops.clamp_min(cos - margin, 0), 0.0))
+    return _reduce(loss, reduction)
+
+
+def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, swap=False,
+                        size_average=None, reduce=None, reduction="mean"):
+    """ℓ = max(0, d(a, p) − d(a, n) + margin), d the pairwise_distance (p-norm, eps added to
+    the difference): the anchor should be nearer its positive than its negative by the margin.
+    swap=True uses min(d(a, n), d(p, n)) as the negative distance (Balntas et al., 2016).
+    Shapes: (N, D) or (D)."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if not anchor.ndim == positive.ndim == negative.ndim:
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the "
+                           f"same number of dimensions, but got: anchor {anchor.ndim}D, positive "
+                           f"{positive.ndim}D, and negative {negative.ndim}D inputs")
+    d_pos = pairwise_distance(anchor, positive, p, eps)
+    d_neg = pairwise_distance(anchor, negative, p, eps)
+    if swap:
+        d_neg = ops.minimum(d_neg, pairwise_distance(positive, negative, p, eps))
+    return _reduce(ops.clamp_min(margin + d_pos - d_neg, 0), reduction)
+
+
+def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,
+                     reduce=None, reduction="mean"):
+    """Negative log-likelihood of a Poisson target y with rate λ, dropping the constant log y!:
+
+        log_input=True  (x = log λ):   ℓ = eˣ − y·x
+        log_input=False (x = λ):       ℓ = x − y·log(x + ε)
+
+    full=True adds Stirling's approximation of log y!, y·log y − y + ½·log(2πy), where y > 1."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if log_input:
+        loss = ops.exp(input) - target * input
+    else:
+        loss = input - target * ops.log(input + eps)
+    if full:
+        big = target > 1
+        y = ops.where(big, target, 1.0)           # no log 0 even where the term is dropped
+        loss = loss + ops.where(big, y * ops.log(y) - y + 0.5 * ops.log(2 * np.pi * y), 0.0)
+    return _reduce(loss, reduction)
+
+
+def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"):
+    """Negative log-likelihood of a target y under a Gaussian with mean x and variance σ²:
+
+        ℓ = ½·(log max(σ², ε) + (x − y)² / max(σ², ε))   (+ ½·log 2π with full=True)
+
+    `var` has input's shape (one variance per element), or input's shape without its last
+    dimension, or with it of size 1 (one variance shared along it), or is a float. As PyTorch,
+    the clamp at ε changes the value only: the gradient reaches σ² as if unclamped."""
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not valid")
+    diff = input - target
+    if isinstance(var, (int, float)):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        var = max(var, eps)
+        return _reduce(0.5 * (float(np.log(var)) + diff * diff / var)
+                       + (0.5 * float(np.log(2 * np.pi)) if full else 0.0), reduction)
+    if _shape(var) != _shape(input):
+        if _shape(input)[:-1] == _shape(var):
+            var = var.unsqueeze(-1)
+        elif not (_shape(input)[:-1] == _shape(var)[:-1] and var.ndim and var.shape[-1] == 1):
+            raise ValueError(f"var is of incorrect size: expected {_shape(input)}, "
+                             f"{_shape(input)[:-1]} or {_shape(input)[:-1] + (1,)}, "
+                             f"got {_shape(var)}")
+    if bool((var < 0).any()):
+        raise ValueError("var has negative entry/entries")
+    fixed = var.detach()
+    var = var + (ops.clamp_min(fixed, eps) - fixed)  # clamped value, identity gradient
+    loss = 0.5 * (ops.log(var) + diff * diff / var)
+    if full:
+        loss = loss + 0.5 * float(np.log(2 * np.pi))
+    return _reduce(loss, reduction)
+
+
 def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="none"):
     """Focal loss for binary (or multi-label) classification from logits (Lin et al., 2017,
     "Focal Loss for Dense Object Detection"; not part of torch.nn, this is torchvision's

@@ -5,10 +5,11 @@
     opt.zero_grad(); loss.backward(); opt.step(); sched.step()
 
 optimizer.py holds `Optimizer`: param groups, per-parameter state, zero_grad, step hooks,
-state_dict. Each algorithm sits in its own file (sgd.py, adam.py, adamw.py, rmsprop.py,
-adagrad.py, adadelta.py) with its update written in the docstring as PyTorch's documentation
-gives it. lr_scheduler.py holds the schedules. Nothing here touches arrays directly: updates are
-in-place Tensor methods under `no_grad`, so they run on whatever device the parameter lives on.
+state_dict. Each algorithm sits in its own file (sgd.py, adam.py, adamw.py, adamax.py,
+nadam.py, radam.py, rmsprop.py, adagrad.py, adadelta.py) with its update written in the
+docstring as PyTorch's documentation gives it. lr_scheduler.py holds the schedules. Updates are
+in place under `no_grad`, as Tensor methods or (the Adam family) through the tensor's own
+backend namespace, so they run on whatever device the parameter lives on.
 What does not live here: parameters themselves (`mytorch.nn`), gradient clipping
 (`mytorch.nn.utils`), saving to files (`mytorch.save`).
 """
@@ -16,9 +17,13 @@ from .optimizer import Optimizer
 from .sgd import SGD
 from .adam import Adam
 from .adamw import AdamW
+from .adamax import Adamax
+from .nadam import NAdam
+from .radam import RAdam
 from .rmsprop import RMSprop
 from .adagrad import Adagrad
 from .adadelta import Adadelta
 from . import lr_scheduler
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "lr_scheduler"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "RMSprop", "Adagrad",
+           "Adadelta", "lr_scheduler"]

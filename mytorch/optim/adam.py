@@ -25,16 +25,7 @@ class Adam(Optimizer):
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
                  amsgrad=False, *, maximize=False):
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_adam_options(lr, betas, eps, weight_decay)
         defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
                         maximize=maximize)
         super().__init__(params, defaults)
@@ -58,12 +49,47 @@ class Adam(Optimizer):
         return loss
 
 
+def _check_adam_options(lr, betas, eps, weight_decay):
+    """PyTorch's ValueErrors for the options every Adam-family optimizer takes."""
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}")
+    if not 0.0 <= eps:
+        raise ValueError(f"Invalid epsilon value: {eps}")
+    if not 0.0 <= betas[0] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+    if not 0.0 <= betas[1] < 1.0:
+        raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+    if not 0.0 <= weight_decay:
+        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+
+
 def _update(p, state, lr, beta1, beta2, eps, wd, decoupled, maximize, amsgrad, t):
     """One parameter's update, on the backend arrays of the parameter, its gradient and its
     state, in place: the same array operations, in the same order, as the tensor in-place ops
     (lerp_, mul_, addcmul_, addcdiv_) would run, without their Python layers, which cost more
     than the arithmetic on small parameters. The changed tensors' versions are bumped."""
     xp = p._device.xp
+    theta, g, m, v = _moments(p, state, lr, beta1, beta2, wd, decoupled, maximize)
+    second = v
+    if amsgrad:
+        second = state["max_exp_avg_sq"]._data
+        xp.maximum(second, v, out=second)
+    denom = xp.sqrt(second)
+    denom /= (1 - beta2 ** t) ** 0.5
+    denom += eps
+    update = m / denom
+    update *= -lr / (1 - beta1 ** t)
+    theta += update
+    for changed in (p, state["exp_avg"], state["exp_avg_sq"]) + \
+            ((state["max_exp_avg_sq"],) if amsgrad else ()):
+        changed._vc[0] += 1
+
+
+def _moments(p, state, lr, beta1, beta2, wd, decoupled, maximize):
+    """The first half of every Adam-family update, on the backend arrays, in place: the
+    gradient g (negated to maximize; with the L2 penalty λθ, or θ decayed by γλ when
+    decoupled), then m ← β₁m + (1 − β₁)g and v ← β₂v + (1 − β₂)g². Returns the arrays
+    (θ, g, m, v) for the rest of the update."""
     theta, m, v = p._data, state["exp_avg"]._data, state["exp_avg_sq"]._data
     g = -p.grad._data if maximize else p.grad._data
     if wd != 0:
@@ -78,16 +104,4 @@ def _update(p, state, lr, beta1, beta2, eps, wd, decoupled, maximize, amsgrad, t
     square = g * g
     square *= 1 - beta2
     v += square
-    second = v
-    if amsgrad:
-        second = state["max_exp_avg_sq"]._data
-        xp.maximum(second, v, out=second)
-    denom = xp.sqrt(second)
-    denom /= (1 - beta2 ** t) ** 0.5
-    denom += eps
-    update = m / denom
-    update *= -lr / (1 - beta1 ** t)
-    theta += update
-    for changed in (p, state["exp_avg"], state["exp_avg_sq"]) + \
-            ((state["max_exp_avg_sq"],) if amsgrad else ()):
-        changed._vc[0] += 1
+    return theta, g, m, v

@@ -17,9 +17,9 @@ Where state lives. State tensors are made with `zeros_like(param)`: on the param
 in its dtype. Before each update the state is brought to where the parameter is now, so a
 model moved with `Module.to` (which keeps the parameter objects) keeps a working optimizer;
 `load_state_dict` copies every loaded tensor to its parameter's device and dtype. The one
-exception is the step counter "step", a 0-d float32 tensor kept on the host as PyTorch keeps it:
-the bias corrections need it as a Python number every step, and reading it from a GPU would
-stall the device.
+exception is the step counter "step" (and NAdam's running product "mu_product"), a 0-d float32
+tensor kept on the host as PyTorch keeps it: the bias corrections need it as a Python number
+every step, and reading it from a GPU would stall the device.
 
 state_dict() has PyTorch's layout, with parameters replaced by their position (counted across
 groups in order):
@@ -81,6 +81,9 @@ def _hooked_step(step):
     return wrapper
 
 
+_HOST_SCALARS = ("step", "mu_product")      # state kept as host float32 scalars, never moved
+
+
 def step_counter(value=0.0):
     """A new "step" entry: a 0-d float32 tensor on the host, as PyTorch keeps it."""
     return tensor(value, dtype=dtypes.float32)
@@ -88,8 +91,9 @@ def step_counter(value=0.0):
 
 def _to_param(param, value, key=None):
     """A saved state value made for `param`: a fresh tensor on its device (floating values in
-    its dtype); "step" becomes a host float32 counter; dicts, lists and tuples recursively."""
-    if key == "step":
+    its dtype); "step" (and "mu_product") becomes a host float32 scalar; dicts, lists and tuples
+    recursively."""
+    if key in _HOST_SCALARS:
         return step_counter(float(value))
     if isinstance(value, Tensor):
         dtype = param.dtype if param.is_floating_point() else value.dtype
@@ -227,7 +231,7 @@ class Optimizer:
         lives now: `Module.to` keeps the parameter objects, and their state follows them."""
         state = self.state[param]
         for key, value in state.items():
-            if key != "step" and isinstance(value, Tensor) and (
+            if key not in _HOST_SCALARS and isinstance(value, Tensor) and (
                     value._device is not param._device
                     or (param.is_floating_point() and value._data.dtype != param._data.dtype)):
                 state[key] = _to_param(param, value)
