@@ -252,6 +252,15 @@ def randn(*shape, size=None, generator=None, dtype=None, device=None, requires_g
                    generator, lambda g: g.normal)
 
 
+def _check_std(std):
+    """PyTorch's check of a normal's standard deviation (a number, or every element of a tensor)."""
+    if isinstance(std, Tensor):
+        if bool((std < 0).any()):
+            raise RuntimeError("normal expects all elements of std >= 0.0")
+    elif std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
+
+
 def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
            requires_grad=False):
     """Normal samples with the given mean and std: numbers, with a `size`; or tensors (either or
@@ -265,6 +274,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, device=None,
                             "numbers)")
         size = np.broadcast_shapes(*(tuple(t.shape) for t in given))
         dtype, device = dtype or given[0].dtype, device or given[0].device
+    _check_std(std)
     t = randn(*size, generator=generator, dtype=dtype, device=device)
     out = t * std + mean
     return out.requires_grad_(requires_grad) if requires_grad else out

@@ -491,6 +491,36 @@ class Tensor:
 
     __rxor__ = __xor__
 
+    def __lshift__(self, other):
+        return _ops.bitwise_left_shift(self, other)
+
+    def __rlshift__(self, other):
+        return _ops.bitwise_left_shift(other, self)
+
+    def __rshift__(self, other):
+        return _ops.bitwise_right_shift(self, other)
+
+    def __rrshift__(self, other):
+        return _ops.bitwise_right_shift(other, self)
+
+    def __ilshift__(self, other):
+        return _ops.bitwise_left_shift_(self, other)
+
+    def __irshift__(self, other):
+        return _ops.bitwise_right_shift_(self, other)
+
+    def bitwise_left_shift(self, other):
+        return _ops.bitwise_left_shift(self, other)
+
+    def bitwise_right_shift(self, other):
+        return _ops.bitwise_right_shift(self, other)
+
+    def bitwise_left_shift_(self, other):
+        return _ops.bitwise_left_shift_(self, other)
+
+    def bitwise_right_shift_(self, other):
+        return _ops.bitwise_right_shift_(self, other)
+
     def __eq__(self, other):
         return _ops.eq(self, other)
 
@@ -1060,6 +1090,15 @@ class Tensor:
 
     def repeat(self, *sizes):
         return _ops.repeat(self, *sizes)
+
+    def unfold(self, dimension, size, step):
+        return _ops.unfold(self, dimension, size, step)
+
+    def mode(self, dim=-1, keepdim=False):
+        return _ops.mode(self, dim, keepdim)
+
+    def fill_diagonal_(self, fill_value, wrap=False):
+        return _ops.fill_diagonal_(self, fill_value, wrap)
 
     def repeat_interleave(self, repeats, dim=None, *, output_size=None):
         return _ops.repeat_interleave(self, repeats, dim, output_size=output_size)

@@ -3,8 +3,9 @@
     elementwise.py   math and activations of one tensor
     arithmetic.py    + − × ÷ pow and other binary math, maximum/minimum, where, comparisons
     reduction.py     sum, mean, var/std, prod, max/min, median, logsumexp, norm, softmax, cum*,
-                     quantile, histc
-    shape.py         view/reshape, permute, expand, cat/stack, split, select, flip, roll, pad, ...
+                     quantile, histc, mode
+    shape.py         view/reshape, permute, expand, cat/stack, split, select, flip, roll, pad,
+                     unfold, ...
     indexing.py      x[...], x[...] = v, gather, scatter, index_select, sort, topk, bincount, ...
     linalg.py        matmul, einsum, outer; det, inv, solve, matrix_power; norms, cdist
     conv.py          conv1d/2d/3d and their transposes: sliding windows + one matmul
@@ -38,12 +39,13 @@ from .reduction import (cross_entropy, safe_softmax, sum, mean, var, std, prod, 
                         cummax, cummin, median, nansum, nanmean, var_mean, std_mean, count_nonzero,
                         aminmax)
 from .reduction import quantile, nanquantile, histc
+from .reduction import mode
 from .shape import (reshape, view, permute, transpose, swapaxes, t, expand, broadcast_to, sum_to,
                     squeeze, unsqueeze, flatten, unflatten, cat, concat, concatenate, stack,
                     narrow, split, chunk, unbind, flip, roll, tril, triu, pad, repeat, movedim,
                     moveaxis, tile, diagonal, diag_embed, diag, trace, diff, meshgrid,
                     broadcast_shapes, broadcast_tensors, atleast_1d, atleast_2d, atleast_3d,
-                    hstack, vstack, row_stack, dstack, rot90, kron, repeat_interleave,
+                    hstack, vstack, row_stack, dstack, rot90, kron, repeat_interleave, unfold,
                     tensor_split, select)
 from .indexing import (getitem, index_put, index_select, gather, scatter, scatter_add, masked_fill,
                        sort, argsort, topk, nonzero, argwhere, masked_select, take, take_along_dim,
@@ -68,12 +70,14 @@ from .inplace import (add_, sub_, mul_, div_, pow_, clamp_, masked_fill_, exp_, 
                       cosh_, asinh_, acosh_, atanh_, log2_, log10_, exp2_, sinc_, deg2rad_,
                       rad2deg_, sgn_, floor_, ceil_, trunc_, round_, frac_, clamp_min_, clamp_max_,
                       nan_to_num_, atan2_, hypot_, xlogy_)
+from .inplace import bitwise_left_shift_, bitwise_right_shift_, fill_diagonal_
 
 # the public ops, for `from mytorch.ops import *` in mytorch/__init__.py: everything imported
 # above but the submodules, the in-place forms (tensor methods) and what only tensor.py and the
 # engine call
 _INTERNAL = {"normalize_dim", "numpy_names", "NUMPY_NAMED", "getitem", "setitem", "index_put",
              "sum_to", "standardize", "safe_softmax", "attention", "attention_steps"}
+_INTERNAL |= {"unfold"}     # a Tensor method only: torch has no torch.unfold
 __all__ = [name for name, value in list(globals().items())
            if not name.startswith("_") and not name.endswith("_") and name not in _INTERNAL
            and not isinstance(value, _types.ModuleType)]

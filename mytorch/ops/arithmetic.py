@@ -1,5 +1,6 @@
 """Binary arithmetic with broadcasting (+ − × ÷, pow, remainder, atan2, hypot, logaddexp, xlogy,
-lerp, addcmul/addcdiv), maximum/minimum, `where`, comparisons and logical ops.
+lerp, addcmul/addcdiv), maximum/minimum, `where`, comparisons, logical and bitwise ops
+(bitwise_and/or/xor/not, bitwise_left_shift, bitwise_right_shift: `<<`, `>>`).
 
 Operands are tensors or Python numbers on either side. Before the array code runs, tensors are
 cast to PyTorch's result dtype (`mytorch.dtypes.result_type`); Python numbers stay Python
@@ -329,6 +330,51 @@ bitwise_or = _bitwise("bitwise_or", "bitwise_or")
 bitwise_xor = _bitwise("bitwise_xor", "bitwise_xor")
 
 
+class _Shift(Function):
+    """y = a << b or a >> b on integers, with PyTorch's rule for shifts out of range (b < 0 or
+    b ≥ the bit width): a left shift gives 0, a right shift gives a's sign fill (0 or −1)."""
+    @staticmethod
+    def forward(ctx, *arrays, left, swap=False, like=None):
+        xp = ctx.xp
+        if like is not None:     # one operand was a number: an array of the other's dtype
+            arrays = (arrays[0], xp.asarray(like[0], dtype=arrays[0].dtype))
+        a, b = arrays[::-1] if swap else arrays
+        bits = a.dtype.itemsize * 8
+        signed = a.dtype.kind == "i"
+        # PyTorch shifts a signed right operand up to bits − 1 (the sign fill), a left one to bits
+        limit = bits if left or not signed else bits - 1
+        outside = (b < 0) | (b >= limit) if signed else b >= limit
+        safe = xp.where(outside, xp.zeros((), a.dtype), b)
+        if left:
+            y = xp.where(outside, xp.zeros((), a.dtype), xp.left_shift(a, safe))
+        else:
+            fill = xp.right_shift(a, bits - 1) if signed else xp.zeros((), a.dtype)
+            y = xp.where(outside, fill, xp.right_shift(a, safe))
+        y = y.astype(a.dtype, copy=False)
+        ctx.mark_non_differentiable(y)
+        return y
+
+
+def _shift(name, left):
+    def op(input, other):
+        a, b = promote(input, other, name)
+        first, second = _tensor_first(a, b)
+        if first._data.dtype.kind not in "iu":
+            raise RuntimeError(f"\"{name}\" not implemented for {first.dtype} tensors; it needs "
+                               "integer tensors")
+        if isinstance(second, Tensor):
+            return _Shift.apply(first, second, left=left, swap=first is not a)
+        return _Shift.apply(first, left=left, swap=first is not a, like=(second,))
+    op.__name__ = name
+    op.__doc__ = (f"Elementwise {'a << b' if left else 'a >> b'} of integer operands (tensors or "
+                  "numbers), in their promoted dtype; no gradient.")
+    return op
+
+
+bitwise_left_shift = _shift("bitwise_left_shift", left=True)
+bitwise_right_shift = _shift("bitwise_right_shift", left=False)
+
+
 def bitwise_not(input):
     require_tensor(input, "bitwise_not")
     if input._data.dtype.kind == "f":
@@ -438,7 +484,8 @@ def equal(input, other):
 
 __all__ = ["add", "sub", "mul", "div", "pow", "maximum", "minimum", "where", "eq", "ne", "lt",
            "le", "gt", "ge", "logical_and", "logical_or", "logical_xor", "logical_not",
-           "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "isnan", "isinf",
+           "bitwise_and", "bitwise_or", "bitwise_xor", "bitwise_not", "bitwise_left_shift",
+           "bitwise_right_shift", "isnan", "isinf",
            "isfinite", "floor_divide", "remainder", "fmod", "isclose", "allclose", "equal",
            "greater", "less", "greater_equal", "less_equal", "not_equal"]
 

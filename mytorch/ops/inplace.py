@@ -1,5 +1,7 @@
-"""In-place ops (`add_`, `mul_`, `x[i] = v`, `fill_`, ...): change a tensor's memory, bump its
-version counter.
+"""In-place ops (`add_`, `mul_`, `x[i] = v`, `fill_`, `fill_diagonal_`, the random fills
+`uniform_`/`normal_`/`bernoulli_`/`random_` (their arguments checked as PyTorch does),
+`bitwise_left_shift_`/`bitwise_right_shift_` (`<<=`, `>>=`), ...): change a tensor's memory,
+bump its version counter.
 
 Without autograd in the way (grad mode off, or nothing requires grad) they write straight into
 the array: this is what optimizers run. When the change must be recorded, the out-of-place op
@@ -15,8 +17,10 @@ import operator
 
 from . import arithmetic, elementwise, indexing
 from .common import require_tensor
+from .sampling import _check_probability
 from .. import dtypes
 from ..autograd.grad_mode import _state, no_grad
+from ..factories import _check_std
 from ..random import generator_for
 from ..tensor import Tensor, _wrap
 
@@ -156,6 +160,14 @@ def pow_(self, exponent):
     return _inplace(self, arithmetic.pow, exponent)
 
 
+def bitwise_left_shift_(self, other):
+    return _inplace(self, arithmetic.bitwise_left_shift, other)
+
+
+def bitwise_right_shift_(self, other):
+    return _inplace(self, arithmetic.bitwise_right_shift, other)
+
+
 def clamp_(self, min=None, max=None):
     return _inplace(self, elementwise.clamp, min, max)
 
@@ -254,6 +266,28 @@ def fill_(self, value):
     return self
 
 
+def fill_diagonal_(self, fill_value, wrap=False):
+    """The main diagonal set to `fill_value`: x[i, i, ..., i] for a matrix or a tensor whose
+    dimensions are all equal. With `wrap`, the diagonal of a tall matrix starts again after
+    every (columns + 1) rows, as numpy.fill_diagonal and PyTorch."""
+    require_tensor(self, "fill_diagonal_")
+    shape = self._data.shape
+    if len(shape) < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    if len(shape) > 2 and len(set(shape)) != 1:
+        raise RuntimeError("all dimensions of input must be of equal length")
+    xp = self._device.xp
+    rows, cols = shape[0], shape[1]
+    if len(shape) == 2 and wrap and rows > cols + 1:
+        flat = xp.arange(0, rows * cols, cols + 1)      # one step of (cols + 1) per element
+        index = (flat // cols, flat % cols)
+    else:
+        index = (xp.arange(min(shape)),) * len(shape)
+    mask = xp.zeros(shape, bool)
+    mask[index] = True
+    return _inplace(self, indexing.masked_fill, _wrap(mask, self._device), fill_value)
+
+
 def copy_(self, src):
     """Copy `src`'s values (broadcast, cast, moved across devices) into `self`."""
     require_tensor(self, "copy_")
@@ -304,16 +338,21 @@ def _random_fill(self, draw):
 
 
 def uniform_(self, a=0.0, b=1.0, *, generator=None):
+    if a > b:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a:g} "
+                           f"> to={b:g}")
     gen = generator_for(generator, self._device)
     return _random_fill(self, lambda: gen.uniform(self._data.shape, self._data.dtype) * (b - a) + a)
 
 
 def normal_(self, mean=0.0, std=1.0, *, generator=None):
+    _check_std(std)
     gen = generator_for(generator, self._device)
     return _random_fill(self, lambda: gen.normal(self._data.shape, self._data.dtype) * std + mean)
 
 
 def bernoulli_(self, p=0.5, *, generator=None):
+    _check_probability(p, "bernoulli_")
     gen = generator_for(generator, self._device)
     prob = p._data if isinstance(p, Tensor) else p
     dt = self._data.dtype if self._data.dtype.kind == "f" else dtypes.float32.np
@@ -323,6 +362,9 @@ def bernoulli_(self, p=0.5, *, generator=None):
 def random_(self, low=0, high=None, *, generator=None):
     if high is None:
         low, high = 0, low if low else 2 ** 24
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} "
+                           f">= to={high}")
     gen = generator_for(generator, self._device)
     return _random_fill(self, lambda: gen.integers(low, high, self._data.shape))
 

@@ -1,5 +1,5 @@
 """Reductions over dimensions: sum, mean, var/std, prod, max/min, median, logsumexp, norm,
-softmax and log_softmax, nansum/nanmean, the cumulative ones (cumsum, cumprod, cummax/cummin,
+mode, softmax and log_softmax, nansum/nanmean, the cumulative ones (cumsum, cumprod, cummax/cummin,
 logcumsumexp), quantile/nanquantile (sort, then gather the order statistics) and histc (a
 histogram, not differentiable).
 
@@ -722,6 +722,46 @@ def median(input, dim=None, keepdim=False):
     if not keepdim:
         values, indices = squeeze(values, d), squeeze(indices, d)
     return return_types.median(values, indices)
+
+
+class _ModeIndex(Function):
+    """Where the most frequent value of each slice along `dim` last occurs (keepdim): sort each
+    slice, measure the runs of equal values, take the longest (the first longest in sorted
+    order, so the smallest of tied modes, as PyTorch); no gradient."""
+    @staticmethod
+    def forward(ctx, x, dim):
+        xp = ctx.xp
+        rows = xp.moveaxis(x, dim, -1)
+        lead, n = rows.shape[:-1], rows.shape[-1]
+        rows = rows.reshape(-1, n)
+        order = xp.argsort(rows, axis=1, kind="stable")
+        s = xp.take_along_axis(rows, order, axis=1)
+        starts = xp.concatenate([xp.ones((s.shape[0], 1), bool), s[:, 1:] != s[:, :-1]], axis=1)
+        run = xp.cumsum(starts, axis=1) - 1 + xp.arange(s.shape[0])[:, None] * n
+        counts = xp.bincount(run.reshape(-1), minlength=run.size)[run]
+        first = xp.argmax(counts, axis=1)                        # the start of the longest run
+        count = xp.take_along_axis(counts, first[:, None], axis=1)
+        last = first[:, None] + count - 1                        # stable sort: its last index
+        y = xp.take_along_axis(order, last, axis=1).astype(xp.int64, copy=False)
+        y = xp.moveaxis(y.reshape(lead + (1,)), -1, dim)
+        ctx.mark_non_differentiable(y)
+        return y
+
+
+def mode(input, dim=-1, keepdim=False):
+    """The most frequent value of each slice along `dim` (the smallest, when several are as
+    frequent) and the index of its last occurrence, as (values, indices). The gradient of the
+    values goes to that element, as for max(dim)."""
+    require_tensor(input, "mode")
+    d = normalize_dim(dim, input.ndim)
+    if input.ndim == 0:
+        return return_types.mode(input.clone(), _ArgReduce.apply(input, None, False, False))
+    _check_nonempty(input, (d,), "mode")
+    indices = _ModeIndex.apply(input, d)
+    values = gather(input, d, indices)
+    if not keepdim:
+        values, indices = squeeze(values, d), squeeze(indices, d)
+    return return_types.mode(values, indices)
 
 
 def _full_index(like, dim, value):

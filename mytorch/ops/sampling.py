@@ -3,6 +3,7 @@ device's default one unless given), through the backend, never from global NumPy
 from .common import floating, require_tensor
 from ..autograd.function import Function
 from ..random import generator_for
+from ..tensor import Tensor
 
 
 class Dropout(Function):
@@ -61,9 +62,19 @@ class _Sample(Function):
         return y
 
 
+def _check_probability(p, name):
+    """PyTorch's check of a Bernoulli probability: a number, or every element of a tensor."""
+    if isinstance(p, Tensor):
+        if bool(((p < 0) | (p > 1)).any()):
+            raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.")
+    elif not 0 <= p <= 1:
+        raise RuntimeError(f"{name} expects p to be in [0, 1], but got p={p:g}")
+
+
 def bernoulli(input, p=None, *, generator=None):
     """0/1 samples with probabilities `input` (or the number `p`), in input's dtype."""
     require_tensor(input, "bernoulli")
+    _check_probability(input if p is None else p, "bernoulli_")
     probs = input if p is None else input * 0 + p
     return _Sample.apply(floating(probs, "bernoulli"), "bernoulli",
                          generator_for(generator, input.device), ())

@@ -1,6 +1,7 @@
 """Shape ops: view/reshape, permute/transpose/movedim, expand, squeeze/unsqueeze, flatten,
 cat/stack (and h/v/dstack), narrow/select, split/chunk/tensor_split, flip, roll, rot90,
-tril/triu, pad, repeat/tile, diagonal/diag/trace, diff, meshgrid, kron.
+tril/triu, pad, repeat/tile, unfold (sliding windows), diagonal/diag/trace, diff, meshgrid,
+kron.
 
 These move numbers around without changing them, so each backward moves the gradient back:
 the inverse reshape or permutation, a sum over expanded dimensions, slices of the gradient for
@@ -645,6 +646,67 @@ class Repeat(Function):
         from .reduction import sum as reduce_sum
         g = reduce_sum(reshape(g, tuple(split_shape)), tuple(range(0, 2 * len(ctx.sizes), 2)))
         return g, None
+
+
+class Unfold(Function):
+    """y[..., l, ..., k] = x[..., l·step + k, ...]: every window of `size` elements along `dim`,
+    `step` apart, in a new last dimension (a read-only strided view of x, whose windows may
+    overlap);  ∂L/∂x = each window of g added back where it was read (`UnfoldBackward`)"""
+    is_view = True
+
+    @staticmethod
+    def forward(ctx, x, dim, size, step):
+        ctx.geometry = (x.shape, dim, size, step)
+        view = ctx.device.backend.sliding_window_view(x, size, axis=dim)
+        return view[(slice(None),) * dim + (slice(None, None, step),)]
+
+    @staticmethod
+    def backward(ctx, g):
+        return UnfoldBackward.apply(g, *ctx.geometry), None, None, None
+
+
+class UnfoldBackward(Function):
+    """gx = the windows of g (shape of `unfold`'s output) summed back into x's `shape`;
+    for a cotangent v of gx: ∂/∂g = unfold(v) (the same windows)"""
+    @staticmethod
+    def forward(ctx, g, shape, dim, size, step):
+        ctx.geometry = (dim, size, step)
+        gx = ctx.xp.zeros(shape, g.dtype)
+        windows = g.shape[dim]
+        lead = (slice(None),) * dim
+        g = ctx.xp.moveaxis(g, -1, dim + 1)          # (..., windows, size, ...)
+        # one strided add per window offset, or per window when windows are fewer: no two
+        # elements of one add land in the same place, so a plain += is exact
+        if size <= windows:
+            for k in range(size):
+                gx[lead + (slice(k, k + step * (windows - 1) + 1, step),)] += g[lead + (slice(None), k)]
+        else:
+            for i in range(windows):
+                gx[lead + (slice(i * step, i * step + size),)] += g[lead + (i,)]
+        return gx
+
+    @staticmethod
+    def backward(ctx, v):
+        return unfold(v, *ctx.geometry), None, None, None, None
+
+
+def unfold(input, dimension, size, step):
+    """All slices of `size` elements along `dimension`, `step` apart, as a new last dimension:
+    shape (..., (n − size)//step + 1, ..., size) for n = input.shape[dimension], as
+    torch.Tensor.unfold."""
+    require_tensor(input, "unfold")
+    if input.ndim == 0:
+        normalize_dim(dimension, 1)
+        return unfold(input.reshape(1), 0, size, step).reshape(size)
+    dim = normalize_dim(dimension, input.ndim)
+    n = input._data.shape[dim]
+    if size > n:
+        raise RuntimeError(f"maximum size for tensor at dimension {dim} is {n} but size is {size}")
+    if size < 0:
+        raise RuntimeError(f"size is {size} but must be >= 0")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    return Unfold.apply(input, dim, int(size), int(step))
 
 
 def repeat(input, *sizes):

@@ -277,3 +277,28 @@ SPECS += [
     _row("tensor_split[method]", lambda x: mt.stack(x.tensor_split(2, 1)),
          lambda x: np.stack(np.array_split(x, 2, 1)), (((3, 4),), {})),
 ]
+
+
+# ---- unfold: sliding windows as a new last dimension (overlapping, disjoint, with gaps) --------
+
+def _unfold_ref(x, dimension, size, step):
+    if x.ndim == 0:
+        return np.broadcast_to(x, (size,))
+    dimension %= x.ndim            # the window axis is appended: a negative dim would miss it
+    view = np.lib.stride_tricks.sliding_window_view(x, size, axis=dimension)
+    return np.take(view, np.arange(0, view.shape[dimension], step), axis=dimension)
+
+
+REQUIRED |= {"unfold"}
+
+SPECS += [
+    # overlapping windows (step < size) add several gradients into one element; step > size
+    # leaves elements no window reads (zero gradient); a window of the whole dim; a 0-d input
+    _row("unfold", lambda x, **kw: x.unfold(**kw), _unfold_ref,
+         (((7,),), {"dimension": 0, "size": 3, "step": 2}),
+         (((2, 6, 3),), {"dimension": 1, "size": 2, "step": 2}),
+         (((3, 8),), {"dimension": -1, "size": 2, "step": 3}),
+         (((4, 3),), {"dimension": 0, "size": 4, "step": 1}),
+         (((2, 5, 2),), {"dimension": -2, "size": 4, "step": 1}),
+         (((),), {"dimension": 0, "size": 1, "step": 1})),
+]
