@@ -415,17 +415,19 @@ class CrossEntropy(Function):
         ctx.reduction = reduction
         m = x.max(axis=1, keepdims=True)
         lse = xp.log(xp.exp(x - m).sum(axis=1, keepdims=True)) + m          # (N, 1)
-        keep = target != ignore_index
-        if keep.all():                   # the common case: every target counts, equally
+        # only a target in [lo, hi] can equal ignore_index (never the default −100): outside,
+        # the comparison with every target is skipped
+        lo, hi = (int(target.min()), int(target.max())) if target.size else (0, -1)
+        keep = target != ignore_index if lo <= ignore_index <= hi else None
+        if keep is None or keep.all():   # the common case: every target counts, equally
             safe, weights, count = target, None, x.shape[0]
         else:
             safe = xp.where(keep, target, 0)
             weights = keep.astype(x.dtype)
             count = weights.sum()
-        if safe.size:
             lo, hi = int(safe.min()), int(safe.max())
-            if lo < 0 or hi >= x.shape[1]:
-                raise IndexError(f"Target {lo if lo < 0 else hi} is out of bounds.")
+        if lo < 0 or hi >= x.shape[1]:
+            raise IndexError(f"Target {lo if lo < 0 else hi} is out of bounds.")
         losses = lse[:, 0] - x[xp.arange(x.shape[0]), safe]
         if weights is not None:
             losses *= weights
