@@ -8,7 +8,7 @@
     linear.py         Linear, Bilinear
     sparse.py         Embedding
     dropout.py        Dropout, Dropout1d/2d/3d
-    conv.py           Conv1d/2d/3d, ConvTranspose1d/2d/3d
+    conv.py           Conv1d/2d/3d, ConvTranspose1d/2d/3d, Unfold, Fold
     pooling.py        MaxPool*, AvgPool*, AdaptiveAvgPool*, AdaptiveMaxPool*
     upsampling.py     Upsample, PixelShuffle, PixelUnshuffle
     rnn.py            RNN, GRU, LSTM and RNNCell, GRUCell, LSTMCell
@@ -36,7 +36,8 @@ from .containers import (Sequential, ModuleList, ModuleDict, ParameterList, Para
 from .linear import Linear, Bilinear
 from .sparse import Embedding
 from .dropout import Dropout, Dropout1d, Dropout2d, Dropout3d
-from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d
+from .conv import (Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, ConvTranspose3d,
+                   Unfold, Fold)
 from .pooling import (MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool2d, AvgPool3d,
                       AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d,
                       AdaptiveMaxPool2d, AdaptiveMaxPool3d)

@@ -1,4 +1,5 @@
-"""Convolution layers: Conv1d/2d/3d and ConvTranspose1d/2d/3d, as `torch.nn`.
+"""Convolution layers: Conv1d/2d/3d and ConvTranspose1d/2d/3d, as `torch.nn`; Unfold and Fold
+(im2col and col2im, the convolution's sliding blocks as columns and back).
 
 A convolution slides a learned kernel over the input (see `mytorch/ops/conv.py` for the math
 and how it runs). Shapes, for n spatial dimensions:
@@ -212,3 +213,43 @@ class ConvTranspose2d(_ConvTranspose):
 class ConvTranspose3d(_ConvTranspose):
     _n = 3
     _conv_transpose = staticmethod(F.conv_transpose3d)
+
+
+class Unfold(Module):
+    """x (N, C, H, W) -> (N, C·∏kernel_size, L): every sliding block as a column (im2col), as
+    `F.unfold`. Arguments are kept as given, as PyTorch's repr shows them."""
+
+    def __init__(self, kernel_size, dilation=1, padding=0, stride=1):
+        super().__init__()
+        self.kernel_size = kernel_size
+        self.dilation = dilation
+        self.padding = padding
+        self.stride = stride
+
+    def forward(self, input):
+        return F.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
+
+    def extra_repr(self):
+        return (f"kernel_size={self.kernel_size}, dilation={self.dilation}, "
+                f"padding={self.padding}, stride={self.stride}")
+
+
+class Fold(Module):
+    """(N, C·∏kernel_size, L) -> (N, C, *output_size): columns added back at their blocks,
+    overlaps summed (col2im, the adjoint of Unfold), as `F.fold`."""
+
+    def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1):
+        super().__init__()
+        self.output_size = output_size
+        self.kernel_size = kernel_size
+        self.dilation = dilation
+        self.padding = padding
+        self.stride = stride
+
+    def forward(self, input):
+        return F.fold(input, self.output_size, self.kernel_size, self.dilation, self.padding,
+                      self.stride)
+
+    def extra_repr(self):
+        return (f"output_size={self.output_size}, kernel_size={self.kernel_size}, "
+                f"dilation={self.dilation}, padding={self.padding}, stride={self.stride}")

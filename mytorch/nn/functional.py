@@ -7,7 +7,8 @@ the numerically delicate parts use the ops' fused, stable kernels (`log_softmax`
 
     linear, bilinear, embedding, dropout           layers
     conv1d/2d/3d, conv_transpose*, max_pool*,       convolution and pooling (from mytorch.ops)
-    avg_pool*, adaptive_*, interpolate, dropout2d
+    avg_pool*, adaptive_*, interpolate, dropout2d,
+    unfold, fold
     layer_norm, rms_norm, group_norm, batch_norm,  normalization
     instance_norm
     relu, gelu, silu, ..., softmax, log_softmax    activations
@@ -34,6 +35,8 @@ from ..ops import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, c
                    adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d,
                    adaptive_max_pool1d, adaptive_max_pool2d, adaptive_max_pool3d, interpolate,
                    pixel_shuffle, pixel_unshuffle)
+# unfold / fold: the sliding blocks as columns (im2col) and back (col2im), mytorch/ops/fold.py
+from ..ops import im2col as unfold, col2im as fold
 
 
 def _shape(t):

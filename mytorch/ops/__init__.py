@@ -9,6 +9,7 @@
     indexing.py      x[...], x[...] = v, gather, scatter, index_select, sort, topk, bincount, ...
     linalg.py        matmul, einsum, outer; det, inv, solve, matrix_power; norms, cdist
     conv.py          conv1d/2d/3d and their transposes: sliding windows + one matmul
+    fold.py          unfold (im2col) and fold (col2im), as torch.nn.functional's
     pooling.py       max, average and adaptive pooling
     upsampling.py    interpolate, pixel_shuffle
     normalization.py standardize: the kernel of batch, layer and group norm
@@ -55,6 +56,7 @@ from .linalg import (matmul, linear, mm, bmm, mv, addmm, baddbmm, tensordot, dot
                      einsum)
 from .linalg import det, inverse, slogdet, matrix_power, cdist
 from .conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d)
+from .fold import fold as col2im, unfold as im2col
 from .pooling import (max_pool1d, max_pool2d, max_pool3d, avg_pool1d, avg_pool2d, avg_pool3d,
                       adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d,
                       adaptive_max_pool1d, adaptive_max_pool2d, adaptive_max_pool3d)
@@ -78,6 +80,7 @@ from .inplace import bitwise_left_shift_, bitwise_right_shift_, fill_diagonal_
 _INTERNAL = {"normalize_dim", "numpy_names", "NUMPY_NAMED", "getitem", "setitem", "index_put",
              "sum_to", "standardize", "safe_softmax", "attention", "attention_steps"}
 _INTERNAL |= {"unfold"}     # a Tensor method only: torch has no torch.unfold
+_INTERNAL |= {"im2col", "col2im"}   # torch.nn.functional.unfold / fold only
 __all__ = [name for name, value in list(globals().items())
            if not name.startswith("_") and not name.endswith("_") and name not in _INTERNAL
            and not isinstance(value, _types.ModuleType)]

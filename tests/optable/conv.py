@@ -1,5 +1,6 @@
 """Op table rows: convolutions (conv1d/2d/3d, conv_transpose1d/2d/3d), pooling (max, avg,
-adaptive avg, adaptive max), interpolate (every mode), pixel_shuffle / pixel_unshuffle.
+adaptive avg, adaptive max), interpolate (every mode), pixel_shuffle / pixel_unshuffle,
+unfold / fold (im2col / col2im).
 
 The references are direct, slow loops over output positions (or, for the transposed
 convolution, over input positions scattering into the output), written from the definitions
@@ -92,6 +93,45 @@ def conv_transpose_ref(x, w, b=None, stride=1, padding=0, output_padding=0, grou
     y = y[(slice(None), slice(None)) + tuple(slice(p, f - p) for p, f in zip(padding, full))]
     if b is not None:
         y = y + b.reshape((-1,) + (1,) * n)
+    return y[0] if unbatched else y
+
+
+# ---- references: unfold / fold ------------------------------------------------------------------
+
+def _blocks_ref(size, kernel, dilation, padding, stride):
+    return tuple((m + 2 * p - d * (k - 1) - 1) // s + 1
+                 for m, k, d, p, s in zip(size, kernel, dilation, padding, stride))
+
+
+def unfold_ref(x, kernel_size, dilation=1, padding=0, stride=1):
+    """cols[n, (c, i, j), (bh, bw)] = x_padded[n, c, bh·s + i·d, bw·s + j·d], a loop per block."""
+    x, unbatched = _batch(x, 2)
+    kernel, dilation = _tuple(kernel_size, 2), _tuple(dilation, 2)
+    padding, stride = _tuple(padding, 2), _tuple(stride, 2)
+    xp = np.pad(x, [(0, 0), (0, 0)] + [(p, p) for p in padding])
+    N, C = x.shape[:2]
+    blocks = _blocks_ref(x.shape[2:], kernel, dilation, padding, stride)
+    cols = np.zeros((N, C * kernel[0] * kernel[1], blocks[0] * blocks[1]))
+    for b, (bh, bw) in enumerate(np.ndindex(*blocks)):
+        for r, (c, i, j) in enumerate(np.ndindex(C, *kernel)):
+            h, w = bh * stride[0] + i * dilation[0], bw * stride[1] + j * dilation[1]
+            cols[:, r, b] = xp[:, c, h, w]
+    return cols[0] if unbatched else cols
+
+
+def fold_ref(cols, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """Each column entry added back at its position of the padded output, which is then cropped."""
+    cols, unbatched = (cols[None], True) if cols.ndim == 2 else (cols, False)
+    size, kernel = _tuple(output_size, 2), _tuple(kernel_size, 2)
+    dilation, padding, stride = _tuple(dilation, 2), _tuple(padding, 2), _tuple(stride, 2)
+    N, C = cols.shape[0], cols.shape[1] // (kernel[0] * kernel[1])
+    y = np.zeros((N, C, size[0] + 2 * padding[0], size[1] + 2 * padding[1]))
+    blocks = _blocks_ref(size, kernel, dilation, padding, stride)
+    for b, (bh, bw) in enumerate(np.ndindex(*blocks)):
+        for r, (c, i, j) in enumerate(np.ndindex(C, *kernel)):
+            h, w = bh * stride[0] + i * dilation[0], bw * stride[1] + j * dilation[1]
+            y[:, c, h, w] += cols[:, r, b]
+    y = y[:, :, padding[0]:padding[0] + size[0], padding[1]:padding[1] + size[1]]
     return y[0] if unbatched else y
 
 
@@ -379,6 +419,23 @@ INTERPOLATE = {
 }
 
 
+# unfold / fold: overlapping and strided blocks, padding, dilation, tuples, unbatched
+UNFOLD = [
+    (((2, 2, 4, 5),), {"kernel_size": 2}),
+    (((1, 3, 5, 4),), {"kernel_size": (2, 3), "padding": 1, "stride": (2, 1)}),
+    (((1, 2, 6, 6),), {"kernel_size": 2, "dilation": 2, "stride": 2}),
+    (((2, 4, 3),), {"kernel_size": (1, 2), "padding": (0, 1)}),
+]
+FOLD = [
+    (((2, 8, 12),), {"output_size": (4, 5), "kernel_size": 2}),
+    (((1, 18, 12),), {"output_size": (5, 4), "kernel_size": (2, 3), "padding": 1,
+                     "stride": (2, 1)}),
+    (((1, 8, 4),), {"output_size": 6, "kernel_size": 2, "dilation": 2, "stride": 2}),
+    (((4, 6),), {"output_size": (2, 5), "kernel_size": (1, 2), "padding": (0, 1),
+                  "stride": (2, 1)}),
+]
+
+
 def _pool_rows(name, op, ref, cases, make=uniform, n=None):
     return OpSpec(name, lambda x, **kw: op(x, **kw),
                   lambda x, **kw: ref(x, **kw, n=n),
@@ -409,7 +466,8 @@ REQUIRED = {"conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d"
             "conv_transpose3d", "max_pool1d", "max_pool2d", "max_pool3d", "avg_pool1d",
             "avg_pool2d", "avg_pool3d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
             "adaptive_avg_pool3d", "adaptive_max_pool1d", "adaptive_max_pool2d",
-            "adaptive_max_pool3d", "interpolate", "pixel_shuffle", "pixel_unshuffle"}
+            "adaptive_max_pool3d", "interpolate", "pixel_shuffle", "pixel_unshuffle",
+            "nn.functional.unfold", "nn.functional.fold"}
 
 SPECS = [
     OpSpec("conv1d", _conv_fn(mt.conv1d), conv_ref, _samples(uniform, *CONV1D)),
@@ -456,4 +514,8 @@ SPECS = [
            _samples(uniform, (((1, 2, 4, 6),), {"downscale_factor": 2}),
                     (((3, 6, 3),), {"downscale_factor": 3}),
                     (((2, 1, 1, 2, 4),), {"downscale_factor": 2}))),
+    OpSpec("nn.functional.unfold", lambda x, **kw: mt.nn.functional.unfold(x, **kw), unfold_ref,
+           _samples(uniform, *UNFOLD)),
+    OpSpec("nn.functional.fold", lambda x, **kw: mt.nn.functional.fold(x, **kw), fold_ref,
+           _samples(uniform, *FOLD)),
 ] + [_interpolate_row(mode, cases) for mode, cases in INTERPOLATE.items()]
