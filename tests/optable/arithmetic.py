@@ -142,7 +142,7 @@ def _no_grad(name, fn, ref, samples):
 REQUIRED |= {"remainder", "fmod", "clone", "contiguous", "eq", "ne", "lt", "le", "gt", "ge",
              "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and",
              "bitwise_or", "bitwise_xor", "bitwise_not", "isnan", "isinf", "isfinite",
-             "floor_divide"}
+             "floor_divide", "bitwise_left_shift", "bitwise_right_shift"}
 
 SPECS += [
     OpSpec("remainder", mt.remainder, np.remainder, _remainder_samples),
@@ -162,4 +162,7 @@ SPECS += [
   + [_no_grad(name, getattr(mt, name), getattr(np, name), _bool_pairs)
      for name in ("logical_and", "logical_or", "logical_xor")] \
   + [_no_grad(name, getattr(mt, name), getattr(np, name), _int_pairs)
-     for name in ("bitwise_and", "bitwise_or", "bitwise_xor")]
+     for name in ("bitwise_and", "bitwise_or", "bitwise_xor")] \
+  + [_no_grad(name, getattr(mt, name), getattr(np, ref), _int_pairs)
+     for name, ref in [("bitwise_left_shift", "left_shift"),
+                       ("bitwise_right_shift", "right_shift")]]

@@ -335,8 +335,27 @@ def _values(out):
     return out[0]
 
 
+def _mode_ref(x, dim=-1, keepdim=False):
+    """The smallest of the most frequent values of each slice, and the index of its last
+    occurrence (PyTorch's CPU rule)."""
+    rows = np.moveaxis(x, dim, -1)
+    values, indices = np.empty(rows.shape[:-1]), np.empty(rows.shape[:-1], dtype=np.int64)
+    for at in np.ndindex(rows.shape[:-1]):
+        row = rows[at]
+        uniq, counts = np.unique(row, return_counts=True)
+        values[at] = uniq[counts == counts.max()].min()
+        indices[at] = np.flatnonzero(row == values[at])[-1]
+    if keepdim:
+        return np.expand_dims(values, dim), np.expand_dims(indices, dim)
+    return values, indices
+
+
+def _repeated(rng, shape):
+    return rng.integers(0, 3, shape).astype(np.float64)      # ties on purpose: a mode to find
+
+
 REQUIRED |= {"cumprod", "logcumsumexp", "cummax", "cummin", "median", "nansum", "nanmean",
-             "var_mean", "std_mean", "count_nonzero", "aminmax"}
+             "var_mean", "std_mean", "count_nonzero", "aminmax", "mode"}
 
 SPECS += [
     OpSpec("cumprod", lambda x, **kw: mt.cumprod(x, **kw), _cumprod_ref, _cumprod_samples),
@@ -350,6 +369,11 @@ SPECS += [
            _cases(distinct, [((2, 3), {}), ((5,), {}), ((), {})]), ties_ok=False),
     OpSpec("median[dim]", lambda x, **kw: mt.median(x, **kw), _median_ref,
            _cases(distinct, MAX_DIM_CASES), output=_values, ties_ok=False),
+    # mode's values take the gradient at the index chosen, as max(dim); finite differences
+    # cannot check it: nudging one copy of the mode breaks the tie that makes it the mode
+    OpSpec("mode", lambda x, **kw: mt.mode(x, **kw), _mode_ref,
+           _cases(_repeated, [((2, 5), {}), ((5, 3), {"dim": 0, "keepdim": True}),
+                              ((6,), {"dim": -1})]), grad=False, gradgrad=False),
     OpSpec("nansum", lambda x, **kw: mt.nansum(x, **kw), _reduction(np.nansum),
            _cases(_with_nans, REDUCE_CASES[:3])),
     OpSpec("nanmean", lambda x, **kw: x.nanmean(**kw), _reduction(np.nanmean),
