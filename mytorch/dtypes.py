@@ -54,6 +54,12 @@ _BY_NUMPY = {d.np: d for d in _ALL}
 _BY_NAME = {d.name: d for d in _ALL}
 _default_float = float32
 
+# PyTorch's C++ names of the scalar types, which its error messages and its legacy tensor type
+# names ('FloatTensor') use
+SCALAR_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int64": "Long",
+                     "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+                     "bool": "Bool"}
+
 
 def _from_name(name):
     return _BY_NAME[name]

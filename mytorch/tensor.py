@@ -339,9 +339,7 @@ class Tensor:
         """Without an argument, PyTorch's name of this tensor's type with mytorch for torch:
         'mytorch.FloatTensor', 'mytorch.cuda.LongTensor'. With a dtype, the tensor cast to it
         (self when it already has that dtype); with such a name, also moved to its device."""
-        names = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-                 "int64": "LongTensor", "int32": "IntTensor", "int16": "ShortTensor",
-                 "int8": "CharTensor", "uint8": "ByteTensor", "bool": "BoolTensor"}
+        names = {d: n + "Tensor" for d, n in dtypes.SCALAR_TYPE_NAMES.items()}
         if dtype is None:
             kind = "" if self._device.type == "cpu" else f"{self._device.type}."
             return f"mytorch.{kind}{names[self.dtype.name]}"

@@ -24,10 +24,6 @@ from ..factories import _check_std
 from ..random import generator_for
 from ..tensor import Tensor, _wrap
 
-_TORCH_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int64": "Long",
-                "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
-
-
 def _recording(self, *others):
     if not _state.enabled:
         return False
@@ -46,8 +42,8 @@ def _check_writable(self):
 
 def _check_cast(self, result_dtype):
     if result_dtype.category > self.dtype.category:
-        raise RuntimeError(f"result type {_TORCH_NAMES[result_dtype.name]} can't be cast to the "
-                           f"desired output type {_TORCH_NAMES[self.dtype.name]}")
+        raise RuntimeError(f"result type {dtypes.SCALAR_TYPE_NAMES[result_dtype.name]} can't be cast to the "
+                           f"desired output type {dtypes.SCALAR_TYPE_NAMES[self.dtype.name]}")
 
 
 def _commit(self, out):

@@ -20,7 +20,6 @@ from . import reduction
 from .arithmetic import where
 from .common import constant, normalize_dim, require_tensor
 from .conversion import clone
-from .inplace import _TORCH_NAMES
 from .shape import (broadcast_shapes, diag_embed, expand, permute, reshape, squeeze,
                     unsqueeze)
 from .. import dtypes, return_types
@@ -385,10 +384,10 @@ def _check_floating(A, name, low_precision=False):
     dt = A._data.dtype
     if dt.kind != "f":
         raise RuntimeError(f"{name}: Expected a floating point or complex tensor as input. "
-                           f"Got {_TORCH_NAMES[A.dtype.name]}")
+                           f"Got {dtypes.SCALAR_TYPE_NAMES[A.dtype.name]}")
     if dt.itemsize < 4 and not low_precision:
         raise RuntimeError(f"{name}: Low precision dtypes not supported. Got "
-                           f"{_TORCH_NAMES[A.dtype.name]}")
+                           f"{dtypes.SCALAR_TYPE_NAMES[A.dtype.name]}")
 
 
 def _nonsingular(fn, message, *arrays):
@@ -509,8 +508,8 @@ def solve(A, B, *, left=True):
     _check_floating(A, name)
     if A._data.dtype != B._data.dtype:
         raise RuntimeError(f"{name}: Expected A and B to have the same dtype, but found A of "
-                           f"type {_TORCH_NAMES[A.dtype.name]} and B of type "
-                           f"{_TORCH_NAMES[B.dtype.name]} instead")
+                           f"type {dtypes.SCALAR_TYPE_NAMES[A.dtype.name]} and B of type "
+                           f"{dtypes.SCALAR_TYPE_NAMES[B.dtype.name]} instead")
     vector = B.ndim == 1 or (B.ndim == A.ndim - 1 and tuple(B.shape) == tuple(A.shape[:-1]))
     if vector and not left:
         raise RuntimeError(f"{name}: Vector broadcasting of the left hand side is not supported "
@@ -576,11 +575,11 @@ def _check_norm_dtype(dtype, x, name):
     dtype = dtypes.as_dtype(dtype)
     if not dtype.is_floating_point:
         raise RuntimeError(f"{name}: dtype should be floating point or complex, but got "
-                           f"{_TORCH_NAMES[dtype.name]}")
+                           f"{dtypes.SCALAR_TYPE_NAMES[dtype.name]}")
     if dtypes.promote_types(x.dtype, dtype) is not dtype:
-        raise RuntimeError(f"{name}: the dtype of the input ({_TORCH_NAMES[x.dtype.name]}) "
+        raise RuntimeError(f"{name}: the dtype of the input ({dtypes.SCALAR_TYPE_NAMES[x.dtype.name]}) "
                            f"should be convertible without narrowing to the specified dtype "
-                           f"({_TORCH_NAMES[dtype.name]})")
+                           f"({dtypes.SCALAR_TYPE_NAMES[dtype.name]})")
 
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
@@ -738,7 +737,7 @@ def cdist(x1, x2, p=2.0, compute_mode="use_mm_for_euclid_dist_if_necessary"):
     for label, x in (("X1", x1), ("X2", x2)):
         if x._data.dtype.kind != "f":
             raise RuntimeError(f"cdist only supports floating-point dtypes, {label} got: "
-                               f"{_TORCH_NAMES[x.dtype.name]}")
+                               f"{dtypes.SCALAR_TYPE_NAMES[x.dtype.name]}")
     if p < 0:
         raise RuntimeError("cdist only supports non-negative p values")
     if compute_mode not in _CDIST_MODES:
