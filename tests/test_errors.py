@@ -221,8 +221,10 @@ def test_assigning_a_grad_on_another_device():
 @pytest.mark.parametrize("make, match", [
     (lambda: mt.linear(mt.zeros(2, 3), mt.zeros(4, 5)),
      r"input of shape \(2, 3\) and weight of shape \(4, 5\)"),
-    (lambda: mt.linear(mt.zeros(2, 3), mt.zeros(3)),
+    (lambda: mt.linear(mt.zeros(2, 3), mt.zeros(1, 4, 3)),
      r"weight must be \(out_features, in_features\)"),
+    (lambda: mt.linear(mt.zeros(2, 3), mt.zeros(4)),
+     r"input of shape \(2, 3\) and weight of shape \(4,\)"),
     (lambda: mt.linear(mt.zeros(2, 3), mt.zeros(4, 3), mt.zeros(5)),
      r"bias of shape \(5,\) does not match out_features=4"),
 ])

@@ -203,8 +203,10 @@ def _run(roots, root_grads, retain_graph, create_graph, capture, accumulate):
                     if accumulate:
                         _accumulate(leaf, g, arrays)
             elif accumulate:
-                own = arrays and (summed or _unshared(g))    # (not inside the call below,
-                _accumulate(leaf, g, arrays, own)             # whose arguments hold g too)
+                if arrays and leaf._grad is None and (summed or _unshared(g)):
+                    leaf._grad = _wrap(g, leaf._device)       # g itself, no one else has it
+                else:
+                    _accumulate(leaf, g, arrays)
     finally:
         _state.enabled = prev_mode
     if capture is not None:
@@ -374,14 +376,15 @@ def _run_hooks(hooks, g, device, arrays):
     return t
 
 
-def _accumulate(t, g, arrays, own=False):
-    """`t.grad += g`. The first time, `t.grad` gets a tensor of its own: `g` itself when no one
-    else holds it (`own`, see `_unshared`), else a copy. After that, in place."""
+def _accumulate(t, g, arrays):
+    """`t.grad += g`. The first time, `t.grad` gets a tensor of its own: a copy of `g` (_run
+    gives a leaf `g` itself when no one else holds it, see `_unshared`). After that, in
+    place."""
     grad = t._grad                 # the slot itself: shape, dtype and device are right here
     if not arrays:
         t._grad = g if grad is None else grad + g
     elif grad is None:
-        t._grad = _wrap(g if own else g.copy(), t._device)
+        t._grad = _wrap(g.copy(), t._device)
     elif grad.grad_fn is not None:
         t._grad = grad + _wrap(g, t._device)
     else:
@@ -392,11 +395,11 @@ def zero_grads(tensors, set_to_none=True):
     """Forget the gradients of `tensors` (what Module.zero_grad and Optimizer.zero_grad do):
     `.grad = None`, or with set_to_none=False the same tensor detached and filled with zeros."""
     for t in tensors:
-        grad = t.grad
+        grad = t._grad
         if grad is None:
             continue
         if set_to_none:
-            t.grad = None
+            t._grad = None
         else:
             if grad.grad_fn is not None:
                 grad.detach_()

@@ -73,17 +73,7 @@ def _check_targets(target, ignore_index, n_classes):
 
 # ---- layers ----------------------------------------------------------------------------------
 
-def linear(input, weight, bias=None):
-    """y = x·Wᵀ + b.   x: (*, in), W: (out, in), b: (out,) -> y: (*, out); a 1-D weight W
-    (in,) gives y = x·W + b of shape (*)."""
-    if isinstance(weight, Tensor) and weight._data.ndim == 1:
-        if isinstance(input, Tensor) and input._data.shape[-1:] != weight._data.shape:
-            raise RuntimeError(f"linear(): input of shape {_shape(input)} and weight of shape "
-                               f"{_shape(weight)}: the last dimension of input must be "
-                               f"{weight.shape[0]}")
-        out = ops.matmul(input, weight)
-        return out if bias is None else out + bias
-    return ops.linear(input, weight, bias)
+linear = ops.linear          # y = x·Wᵀ + b (one op; see mytorch.ops.linalg.linear)
 
 
 def bilinear(input1, input2, weight, bias=None):

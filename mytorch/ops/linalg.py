@@ -24,6 +24,7 @@ from .shape import (broadcast_shapes, diag_embed, expand, permute, reshape, sque
                     unsqueeze)
 from .. import dtypes, return_types
 from ..autograd.function import Function
+from ..tensor import Tensor
 
 
 class MatMul(Function):
@@ -120,23 +121,33 @@ class Linear(Function):
 
 
 def linear(input, weight, bias=None):
-    """y = x·Wᵀ + b.   x: (*, in), W: (out, in), b: (out,) or None -> y: (*, out)"""
-    require_tensor(input, "linear")
-    require_tensor(weight, "linear", "weight")
-    x_shape, w_shape = input._data.shape, weight._data.shape
-    if len(w_shape) != 2:
-        raise RuntimeError(f"linear(): weight of shape {w_shape}: weight must be (out_features, "
-                           f"in_features)")
-    if x_shape[-1:] != w_shape[1:]:
-        raise RuntimeError(f"linear(): input of shape {x_shape} and weight of shape {w_shape}: "
-                           f"the last dimension of input must be {w_shape[1]}")
-    _same_dtype("linear", input, weight)
+    """y = x·Wᵀ + b.   x: (*, in), W: (out, in), b: (out,) or None -> y: (*, out); a 1-D
+    weight W (in,) gives y = x·W + b of shape (*)."""
+    if not (isinstance(input, Tensor) and isinstance(weight, Tensor)):
+        require_tensor(input, "linear")
+        require_tensor(weight, "linear", "weight")
+    x, w = input._data, weight._data
+    if w.ndim != 2:
+        if w.ndim != 1:
+            raise RuntimeError(f"linear(): weight of shape {w.shape}: weight must be "
+                               f"(out_features, in_features)")
+        if x.shape[-1:] != w.shape:
+            raise RuntimeError(f"linear(): input of shape {x.shape} and weight of shape "
+                               f"{w.shape}: the last dimension of input must be {w.shape[0]}")
+        out = matmul(input, weight)
+        return out if bias is None else out + bias
+    if x.shape[-1:] != w.shape[1:]:
+        raise RuntimeError(f"linear(): input of shape {x.shape} and weight of shape {w.shape}: "
+                           f"the last dimension of input must be {w.shape[1]}")
+    if x.dtype != w.dtype:
+        _same_dtype("linear", input, weight)
     if bias is not None:
         require_tensor(bias, "linear", "bias")
-        if bias._data.shape != w_shape[:1]:
+        if bias._data.shape != w.shape[:1]:
             raise RuntimeError(f"linear(): bias of shape {bias._data.shape} does not match "
-                               f"out_features={w_shape[0]}")
-        _same_dtype("linear", bias, weight)
+                               f"out_features={w.shape[0]}")
+        if bias._data.dtype != w.dtype:
+            _same_dtype("linear", bias, weight)
     return Linear.apply(input, weight, bias)
 
 

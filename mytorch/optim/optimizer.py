@@ -34,7 +34,7 @@ from collections import defaultdict
 
 from .. import dtypes
 from ..autograd.engine import zero_grads
-from ..autograd.grad_mode import enable_grad, no_grad
+from ..autograd.grad_mode import _state, enable_grad
 from ..factories import tensor
 from ..tensor import Tensor, _HookHandle
 
@@ -69,10 +69,12 @@ def _hooked_step(step):
                                        f"(new_args, new_kwargs), but got {result}.")
                 args, kwargs = result
         self._stepping = True
+        prev = _state.enabled                 # (no_grad, without its context manager's calls)
+        _state.enabled = False
         try:
-            with no_grad():
-                out = step(self, *args, **kwargs)
+            out = step(self, *args, **kwargs)
         finally:
+            _state.enabled = prev
             self._stepping = False
         self._opt_called = True
         for hook in list(self._step_post_hooks.values()) if self._step_post_hooks else ():

@@ -37,11 +37,12 @@ class SGD(Optimizer):
         loss = self._evaluate(closure)
         for group in self.param_groups:
             lr, momentum, weight_decay = group["lr"], group["momentum"], group["weight_decay"]
+            maximize = group["maximize"]
             for p in group["params"]:
-                g = p.grad
+                g = p._grad
                 if g is None:
                     continue
-                if group["maximize"]:
+                if maximize:
                     g = -g
                 if weight_decay != 0:
                     g = g.add(p, alpha=weight_decay)
