@@ -10,6 +10,7 @@ nadam.py, radam.py, rmsprop.py, adagrad.py, adadelta.py) with its update written
 docstring as PyTorch's documentation gives it. lr_scheduler.py holds the schedules. Updates are
 in place under `no_grad`, as Tensor methods or (the Adam family) through the tensor's own
 backend namespace, so they run on whatever device the parameter lives on.
+LBFGS (lbfgs.py, quasi-Newton) treats all parameters as one flat vector and needs a closure.
 What does not live here: parameters themselves (`mytorch.nn`), gradient clipping
 (`mytorch.nn.utils`), saving to files (`mytorch.save`).
 """
@@ -23,7 +24,8 @@ from .radam import RAdam
 from .rmsprop import RMSprop
 from .adagrad import Adagrad
 from .adadelta import Adadelta
+from .lbfgs import LBFGS
 from . import lr_scheduler
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "RMSprop", "Adagrad",
-           "Adadelta", "lr_scheduler"]
+           "Adadelta", "LBFGS", "lr_scheduler"]
