@@ -12,7 +12,7 @@ gathers the public names.
 from . import dtypes
 from .dtypes import (dtype, float16, float32, float64, uint8, int8, int16, int32, int64, half,
                      float, double, short, int, long, get_default_dtype, set_default_dtype,
-                     promote_types, finfo, iinfo)
+                     promote_types, finfo, iinfo, uint16, uint32, uint64)
 from .dtypes import bool  # noqa: A004  (PyTorch's name)
 from .backend import device
 from .tensor import Tensor, Size, is_tensor, is_floating_point

@@ -10,13 +10,19 @@ NumPy dtype used for storage. Promotion follows PyTorch, not NumPy:
   `float32_tensor * 2.0` stays float32 and `int32_tensor + 1` stays int32, while
   `int_tensor * 0.5` becomes the default float dtype (float32);
 - zero-dimensional tensors are weaker than dimensioned ones of the same category.
+
+uint16, uint32 and uint64 are PyTorch's "bare" unsigned types: they hold numbers (NumPy arrays
+of those dtypes come in unchanged) but take part in no promotion. Combined with a floating
+dtype they give that float; with any other dtype than their own, `promote_types` raises
+PyTorch's error. (PyTorch also leaves many of their ops unimplemented; mytorch computes what
+NumPy computes on them.)
 """
 import builtins
 
 import numpy as np
 
 __all__ = ["dtype", "float16", "float32", "float64", "int8", "int16", "int32", "int64", "uint8",
-           "bool", "half", "float", "double", "short", "int", "long",
+           "uint16", "uint32", "uint64", "bool", "half", "float", "double", "short", "int", "long",
            "get_default_dtype", "set_default_dtype", "promote_types", "result_type"]
 
 class dtype:
@@ -43,13 +49,17 @@ float16 = half = dtype("float16", np.float16, 2)
 float32 = float = dtype("float32", np.float32, 2)
 float64 = double = dtype("float64", np.float64, 2)
 uint8 = dtype("uint8", np.uint8, 1)
+uint16 = dtype("uint16", np.uint16, 1)
+uint32 = dtype("uint32", np.uint32, 1)
+uint64 = dtype("uint64", np.uint64, 1)
 int8 = dtype("int8", np.int8, 1)
 int16 = short = dtype("int16", np.int16, 1)
 int32 = int = dtype("int32", np.int32, 1)
 int64 = long = dtype("int64", np.int64, 1)
 bool = dtype("bool", np.bool_, 0)
 
-_ALL = (float16, float32, float64, uint8, int8, int16, int32, int64, bool)
+_ALL = (float16, float32, float64, uint8, int8, int16, int32, int64, bool, uint16, uint32, uint64)
+_BARE_UNSIGNED = (uint16, uint32, uint64)
 _BY_NUMPY = {d.np: d for d in _ALL}
 _BY_NAME = {d.name: d for d in _ALL}
 _default_float = float32
@@ -58,7 +68,7 @@ _default_float = float32
 # names ('FloatTensor') use
 SCALAR_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "int64": "Long",
                      "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
-                     "bool": "Bool"}
+                     "bool": "Bool", "uint16": "UInt16", "uint32": "UInt32", "uint64": "UInt64"}
 
 
 def _from_name(name):
@@ -74,8 +84,6 @@ def from_numpy_dtype(np_dtype):
     np_dtype = np.dtype(np_dtype)
     if np_dtype in _BY_NUMPY:
         return _BY_NUMPY[np_dtype]
-    if np_dtype == np.uint16 or np_dtype == np.uint32 or np_dtype == np.uint64:
-        return int64   # PyTorch has no wide unsigned types in common use; widen safely
     raise TypeError(f"can't convert array of dtype {np_dtype}: mytorch supports "
                     f"{', '.join(d.name for d in _ALL)}")
 
@@ -116,9 +124,15 @@ def promote_types(a, b):
     """The smallest dtype both `a` and `b` convert to without losing their category.
 
     Unlike NumPy, an integer meeting a float gives that float (int64 + float32 -> float32).
+    uint16/32/64 promote only to themselves and to floats; anything else is PyTorch's error.
     """
     if a is b:
         return a
+    if (a in _BARE_UNSIGNED or b in _BARE_UNSIGNED) and \
+            not (a.is_floating_point or b.is_floating_point):
+        raise RuntimeError(f"Promotion for uint16, uint32, uint64 types is not supported, "
+                           f"attempted to promote {SCALAR_TYPE_NAMES[a.name]} and "
+                           f"{SCALAR_TYPE_NAMES[b.name]}")
     if a.category != b.category:
         return a if a.category > b.category else b
     return _BY_NUMPY[np.promote_types(a.np, b.np)]

@@ -501,11 +501,44 @@ class Tensor:
     def __rrshift__(self, other):
         return _ops.bitwise_right_shift(other, self)
 
+    def __iand__(self, other):
+        return _ops.bitwise_and_(self, other)
+
+    def __ior__(self, other):
+        return _ops.bitwise_or_(self, other)
+
+    def __ixor__(self, other):
+        return _ops.bitwise_xor_(self, other)
+
     def __ilshift__(self, other):
         return _ops.bitwise_left_shift_(self, other)
 
     def __irshift__(self, other):
         return _ops.bitwise_right_shift_(self, other)
+
+    def bitwise_and(self, other):
+        return _ops.bitwise_and(self, other)
+
+    def bitwise_or(self, other):
+        return _ops.bitwise_or(self, other)
+
+    def bitwise_xor(self, other):
+        return _ops.bitwise_xor(self, other)
+
+    def bitwise_not(self):
+        return _ops.bitwise_not(self)
+
+    def bitwise_and_(self, other):
+        return _ops.bitwise_and_(self, other)
+
+    def bitwise_or_(self, other):
+        return _ops.bitwise_or_(self, other)
+
+    def bitwise_xor_(self, other):
+        return _ops.bitwise_xor_(self, other)
+
+    def bitwise_not_(self):
+        return _ops.bitwise_not_(self)
 
     def bitwise_left_shift(self, other):
         return _ops.bitwise_left_shift(self, other)
@@ -687,6 +720,18 @@ class Tensor:
 
     def logical_not(self):
         return _ops.logical_not(self)
+
+    def logical_and_(self, other):
+        return _ops.logical_and_(self, other)
+
+    def logical_or_(self, other):
+        return _ops.logical_or_(self, other)
+
+    def logical_xor_(self, other):
+        return _ops.logical_xor_(self, other)
+
+    def logical_not_(self):
+        return _ops.logical_not_(self)
 
     def isnan(self):
         return _ops.isnan(self)
@@ -1004,8 +1049,9 @@ class Tensor:
 
     # ---- shape ----------------------------------------------------------------------------
 
-    def view(self, *shape):
-        return _ops.view(self, *shape)
+    def view(self, *shape, dtype=None):
+        """view(*shape): the same memory with a new shape; view(dtype): read as another dtype."""
+        return _ops.view(self, *shape) if dtype is None else _ops.view(self, dtype, *shape)
 
     def reshape(self, *shape):
         return _ops.reshape(self, *shape)
@@ -1237,6 +1283,12 @@ class Tensor:
     def matrix_power(self, n):
         return _ops.matrix_power(self, n)
 
+    def cholesky(self, upper=False):
+        return _ops.cholesky(self, upper)
+
+    def qr(self, some=True):
+        return _ops.qr(self, some)
+
     # ---- sampling -------------------------------------------------------------------------
 
     def multinomial(self, num_samples, replacement=False, *, generator=None):
@@ -1315,8 +1367,15 @@ class Tensor:
     def bernoulli_(self, p=0.5, *, generator=None):
         return _ops.bernoulli_(self, p, generator=generator)
 
-    def random_(self, low=0, high=None, *, generator=None):
-        return _ops.random_(self, low, high, generator=generator)
+    def random_(self, *bounds, **kwargs):
+        """random_(), random_(to), random_(from, to), random_(from, None); see ops.random_."""
+        return _ops.random_(self, *bounds, **kwargs)
+
+    def apply_(self, callable):
+        return _ops.apply_(self, callable)
+
+    def map_(self, other, callable):
+        return _ops.map_(self, other, callable)
 
 
 class Size(tuple):

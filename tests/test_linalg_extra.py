@@ -28,7 +28,8 @@ def test_linalg_is_importable_both_ways():
                  "matrix_norm"):
         assert callable(getattr(mt.linalg, name)), name
     assert set(linalg.__all__) == {"det", "inv", "solve", "slogdet", "matrix_power", "norm",
-                                   "vector_norm", "matrix_norm"}
+                                   "vector_norm", "matrix_norm", "cholesky", "qr", "eigh",
+                                   "eigvalsh", "svd", "svdvals", "LinAlgError"}
 
 
 def test_top_level_names_and_methods_agree_with_linalg():

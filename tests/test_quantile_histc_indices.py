@@ -227,7 +227,7 @@ def test_batchnorm3d_gradcheck():
 
 def test_batchnorm3d_shape_errors_and_repr():
     bn = nn.BatchNorm3d(3)
-    assert repr(bn) == "BatchNorm3d(3, eps=1e-05, momentum=0.1, affine=True, " \
+    assert repr(bn) == "BatchNorm3d(3, eps=1e-05, momentum=0.1, affine=True, bias=True, " \
                        "track_running_stats=True)"
     assert set(bn.state_dict()) == {"weight", "bias", "running_mean", "running_var",
                                     "num_batches_tracked"}

@@ -4,6 +4,12 @@ import numpy as np
 _BACKENDS = {}
 
 
+class LinAlgError(RuntimeError):
+    """A linear-algebra routine failed on its input: a singular matrix, one that is not
+    positive-definite, an iteration that did not converge. `mytorch.linalg.LinAlgError`, a
+    RuntimeError, as torch.linalg.LinAlgError."""
+
+
 class Backend:
     """One array library. Subclasses fill in the attributes and methods below.
 
@@ -46,6 +52,23 @@ class Backend:
     def erf(self, x):
         """The error function, elementwise, accurate to round-off of x's dtype."""
         raise NotImplementedError
+
+    def linalg(self, routine, *arrays, nan_fails=False, **kwargs):
+        """`xp.linalg.<routine>(*arrays, **kwargs)`, raising `LinAlgError` where it failed:
+        where the library says so (NumPy raises numpy.linalg.LinAlgError), or where a result
+        is not finite although every input is (a library that reports nothing, as CuPy by
+        default, leaves inf or NaN there). nan_fails=True: a non-finite result is a failure
+        whatever the input (PyTorch refuses to factor a matrix with NaN in it)."""
+        xp = self.xp
+        try:
+            out = getattr(xp.linalg, routine)(*arrays, **kwargs)
+        except np.linalg.LinAlgError as exc:
+            raise LinAlgError(f"{routine}: {exc}") from None
+        results = out if isinstance(out, tuple) else (out,)
+        if not all(bool(xp.isfinite(r).all()) for r in results):
+            if nan_fails or all(bool(xp.isfinite(a).all()) for a in arrays):
+                raise LinAlgError(f"{routine}: the result is not finite")
+        return out
 
     def rng(self, seed):
         """A new random generator with the methods of `HostGenerator` below."""

@@ -56,6 +56,15 @@ class CUDABackend(Backend):
         import cupyx.scipy.special
         return cupyx.scipy.special.erf(x)
 
+    def linalg(self, routine, *arrays, **kwargs):
+        """Backend.linalg with CuPy's check of cuSOLVER's info turned on: by default CuPy
+        returns whatever the solver left (for a matrix that is not positive-definite, finite
+        garbage) without a word; under errstate(linalg='raise') it raises
+        numpy.linalg.LinAlgError, as NumPy does."""
+        import cupyx
+        with cupyx.errstate(linalg="raise"):
+            return super().linalg(routine, *arrays, **kwargs)
+
     def rng(self, seed):
         return _CupyGenerator(seed)
 

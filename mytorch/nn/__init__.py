@@ -57,3 +57,4 @@ from .activation import (ReLU, ReLU6, LeakyReLU, ELU, CELU, SELU, GELU, SiLU, Mi
 from .loss import (L1Loss, MSELoss, SmoothL1Loss, HuberLoss, NLLLoss, CrossEntropyLoss, BCELoss,
                    BCEWithLogitsLoss, KLDivLoss, MarginRankingLoss, HingeEmbeddingLoss,
                    CosineEmbeddingLoss, TripletMarginLoss, PoissonNLLLoss, GaussianNLLLoss)
+from .loss import CTCLoss

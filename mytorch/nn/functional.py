@@ -12,6 +12,8 @@ the numerically delicate parts use the ops' fused, stable kernels (`log_softmax`
     layer_norm, rms_norm, group_norm, batch_norm,  normalization
     instance_norm
     relu, gelu, silu, ..., softmax, log_softmax    activations
+    gumbel_softmax                                 a differentiable categorical sample
+    affine_grid, grid_sample                       sampling at points (spatial transformers)
     scaled_dot_product_attention                   attention
     cosine_similarity, pairwise_distance           distances
     cross_entropy, nll_loss, mse_loss, ...         losses, with reduction='mean' | 'sum' | 'none'
@@ -37,6 +39,8 @@ from ..ops import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, c
                    pixel_shuffle, pixel_unshuffle)
 # unfold / fold: the sliding blocks as columns (im2col) and back (col2im), mytorch/ops/fold.py
 from ..ops import im2col as unfold, col2im as fold
+# sampling at points (spatial transformers) and the Gumbel-softmax, mytorch/ops/grid.py
+from ..ops import affine_grid, grid_sample, gumbel_softmax
 
 
 def _shape(t):
@@ -885,6 +889,17 @@ def gaussian_nll_loss(input, target, var, full=False, eps=1e-6, reduction="mean"
     if full:
         loss = loss + 0.5 * float(np.log(2 * np.pi))
     return _reduce(loss, reduction)
+
+
+def ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction="mean",
+             zero_infinity=False):
+    """Connectionist temporal classification: ℓₙ = −log Σ_{π spells targetₙ} Πₜ yₜ(πₜ), over
+    every alignment π of the input_lengthsₙ frames of log_probs (T, N, C) (or (T, C)) that
+    spells the target once repeats are merged and blanks dropped. targets: (N, S) padded or
+    (sum(target_lengths),) concatenated; lengths: tensors or tuples of ints. reduction='mean'
+    divides each ℓₙ by its target length, then averages over the batch. See mytorch/ops/ctc.py."""
+    return ops.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank, reduction,
+                        zero_infinity)
 
 
 def sigmoid_focal_loss(input, target, alpha=0.25, gamma=2.0, reduction="none"):

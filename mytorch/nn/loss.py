@@ -192,6 +192,20 @@ class PoissonNLLLoss(_Loss):
                                   eps=self.eps, reduction=self.reduction)
 
 
+class CTCLoss(_Loss):
+    """ℓₙ = −log p(targetₙ | log_probs), summed over every alignment; called as
+    loss(log_probs, targets, input_lengths, target_lengths); see functional.ctc_loss."""
+
+    def __init__(self, blank=0, reduction="mean", zero_infinity=False):
+        super().__init__(reduction=reduction)
+        self.blank = blank
+        self.zero_infinity = zero_infinity
+
+    def forward(self, log_probs, targets, input_lengths, target_lengths):
+        return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank,
+                          self.reduction, self.zero_infinity)
+
+
 class GaussianNLLLoss(_Loss):
     """ℓ = ½·(log max(σ², ε) + (x − y)² / max(σ², ε)); called as loss(input, target, var)."""
 

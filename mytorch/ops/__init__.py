@@ -8,14 +8,17 @@
                      unfold, ...
     indexing.py      x[...], x[...] = v, gather, scatter, index_select, sort, topk, bincount, ...
     linalg.py        matmul, einsum, outer; det, inv, solve, matrix_power; norms, cdist
+    decomp.py        cholesky, qr, eigh, svd: the decompositions of torch.linalg
     conv.py          conv1d/2d/3d and their transposes: sliding windows + one matmul
     fold.py          unfold (im2col) and fold (col2im), as torch.nn.functional's
     pooling.py       max, average and adaptive pooling
     upsampling.py    interpolate, pixel_shuffle
+    grid.py          affine_grid, grid_sample (sampling at points)
     normalization.py standardize: the kernel of batch, layer and group norm
     attention.py     attention as one op: softmax(Q·Kᵀ·s + M)·V
     recurrent.py     the RNN, GRU and LSTM recurrences (used by mytorch.nn's layers)
-    sampling.py      dropout, bernoulli, multinomial
+    ctc.py           the CTC loss: alignments summed by the α/β recursions in log space
+    sampling.py      dropout, bernoulli, multinomial, gumbel_softmax
     conversion.py    dtype and device moves, clone, detach
     inplace.py       add_, mul_, fill_, x[i] = v, scatter_, ... (version counters)
 
@@ -55,15 +58,18 @@ from .indexing import (getitem, index_put, index_select, gather, scatter, scatte
 from .linalg import (matmul, linear, mm, bmm, mv, addmm, baddbmm, tensordot, dot, outer, ger,
                      einsum)
 from .linalg import det, inverse, slogdet, matrix_power, cdist
+from .decomp import cholesky, qr
 from .conv import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, conv_transpose3d)
 from .fold import fold as col2im, unfold as im2col
 from .pooling import (max_pool1d, max_pool2d, max_pool3d, avg_pool1d, avg_pool2d, avg_pool3d,
                       adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d,
                       adaptive_max_pool1d, adaptive_max_pool2d, adaptive_max_pool3d)
 from .upsampling import (interpolate, pixel_shuffle, pixel_unshuffle)
+from .grid import affine_grid, grid_sample
 from .normalization import standardize
 from .attention import attention, attention_steps
-from .sampling import (dropout, feature_dropout, bernoulli, multinomial)
+from .ctc import ctc_loss
+from .sampling import (dropout, feature_dropout, bernoulli, multinomial, gumbel_softmax)
 from .conversion import (to, clone, contiguous, detach)
 from .inplace import (add_, sub_, mul_, div_, pow_, clamp_, masked_fill_, exp_, relu_, sigmoid_,
                       tanh_, neg_, sqrt_, addcmul_, addcdiv_, lerp_, fill_, copy_, setitem,
@@ -73,6 +79,8 @@ from .inplace import (add_, sub_, mul_, div_, pow_, clamp_, masked_fill_, exp_, 
                       rad2deg_, sgn_, floor_, ceil_, trunc_, round_, frac_, clamp_min_, clamp_max_,
                       nan_to_num_, atan2_, hypot_, xlogy_)
 from .inplace import bitwise_left_shift_, bitwise_right_shift_, fill_diagonal_
+from .inplace import (bitwise_and_, bitwise_or_, bitwise_xor_, bitwise_not_, logical_and_,
+                      logical_or_, logical_xor_, logical_not_, apply_, map_)
 
 # the public ops, for `from mytorch.ops import *` in mytorch/__init__.py: everything imported
 # above but the submodules, the in-place forms (tensor methods) and what only tensor.py and the
@@ -81,6 +89,7 @@ _INTERNAL = {"normalize_dim", "numpy_names", "NUMPY_NAMED", "getitem", "setitem"
              "sum_to", "standardize", "safe_softmax", "attention", "attention_steps"}
 _INTERNAL |= {"unfold"}     # a Tensor method only: torch has no torch.unfold
 _INTERNAL |= {"im2col", "col2im"}   # torch.nn.functional.unfold / fold only
+_INTERNAL |= {"affine_grid", "grid_sample", "gumbel_softmax"}   # torch.nn.functional only
 __all__ = [name for name, value in list(globals().items())
            if not name.startswith("_") and not name.endswith("_") and name not in _INTERNAL
            and not isinstance(value, _types.ModuleType)]

@@ -1,7 +1,8 @@
 """In-place ops (`add_`, `mul_`, `x[i] = v`, `fill_`, `fill_diagonal_`, the random fills
 `uniform_`/`normal_`/`bernoulli_`/`random_` (their arguments checked as PyTorch does),
-`bitwise_left_shift_`/`bitwise_right_shift_` (`<<=`, `>>=`), ...): change a tensor's memory,
-bump its version counter.
+`bitwise_left_shift_`/`bitwise_right_shift_` (`<<=`, `>>=`), `bitwise_and_/or_/xor_/not_`
+(`&=`, `|=`, `^=`), `logical_and_/or_/xor_/not_`, and `apply_`/`map_`, which run a Python
+callable on each element): change a tensor's memory, bump its version counter.
 
 Without autograd in the way (grad mode off, or nothing requires grad) they write straight into
 the array: this is what optimizers run. When the change must be recorded, the out-of-place op
@@ -14,6 +15,9 @@ grad (PyTorch refuses it too), and recorded in-place on a view, whose base's his
 rewrites; here, `clone()` first.
 """
 import operator
+import warnings
+
+import numpy as np
 
 from . import arithmetic, elementwise, indexing
 from .common import require_tensor
@@ -46,12 +50,18 @@ def _check_cast(self, result_dtype):
                            f"desired output type {dtypes.SCALAR_TYPE_NAMES[self.dtype.name]}")
 
 
-def _commit(self, out):
-    """Make `self` hold the values (and, when recorded, the history) of `out`."""
+def _check_result(self, out):
+    """`out` (the out-of-place result) can be written into `self`: its dtype casts to self's,
+    and broadcasting did not make it larger."""
     _check_cast(self, out.dtype)
-    if tuple(out.shape) != tuple(self.shape):
+    if out._data.shape != self._data.shape:
         raise RuntimeError(f"output with shape {list(self.shape)} doesn't match the broadcast "
                            f"shape {list(out.shape)}")
+
+
+def _commit(self, out):
+    """Make `self` hold the values (and, when recorded, the history) of `out`."""
+    _check_result(self, out)
     self._data[...] = out._data
     self._vc[0] += 1
     fn = out.grad_fn
@@ -88,7 +98,7 @@ def _inplace(self, op, *args, **kwargs):
         return _commit(self, op(self, *args, **kwargs))
     with no_grad():
         out = op(self, *args, **kwargs)
-    _check_cast(self, out.dtype)
+    _check_result(self, out)
     self._data[...] = out._data
     self._vc[0] += 1
     return self
@@ -118,12 +128,17 @@ def _fast(self, other, ufunc, name, alpha=1):
         else:
             getattr(self._device.xp, ufunc)(data, a, out=data, casting="unsafe")
     except ValueError:
+        if not getattr(data.flags, "writeable", True):      # an expanded tensor (stride 0)
+            raise RuntimeError(_OVERLAP) from None
         raise RuntimeError(f"{name}: output with shape {list(self.shape)} doesn't match the "
                            f"broadcast shape of the operand {list(other.shape)}") from None
     self._vc[0] += 1
     return self
 
 
+_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to "
+            "a single memory location. Please clone() the tensor before performing the "
+            "operation.")
 _OPERATORS = {"add": operator.iadd, "subtract": operator.isub, "multiply": operator.imul,
               "true_divide": operator.itruediv}
 
@@ -162,6 +177,61 @@ def bitwise_left_shift_(self, other):
 
 def bitwise_right_shift_(self, other):
     return _inplace(self, arithmetic.bitwise_right_shift, other)
+
+
+def _bitwise(self, op, other):
+    """self = op(self, other) in self's dtype; like PyTorch, the dtype of the result must cast
+    to it (bool &= an int tensor is refused) before the op itself refuses floats."""
+    require_tensor(self, op.__name__ + "_")
+    _check_cast(self, dtypes.result_type(self, other))
+    return _inplace(self, op, other)
+
+
+def bitwise_and_(self, other):
+    return _bitwise(self, arithmetic.bitwise_and, other)
+
+
+def bitwise_or_(self, other):
+    return _bitwise(self, arithmetic.bitwise_or, other)
+
+
+def bitwise_xor_(self, other):
+    return _bitwise(self, arithmetic.bitwise_xor, other)
+
+
+def bitwise_not_(self):
+    return _inplace(self, arithmetic.bitwise_not)
+
+
+def _logical(self, op, *other):
+    """self = op(self, other) as 1/0 (True/False) in self's dtype, which may be any.
+
+    A logical op has no derivative, so writing one into a tensor that requires grad would
+    leave its old grad_fn in place and give a wrong gradient (PyTorch does exactly that); it is
+    refused instead. Under no_grad it writes, as any in-place op does."""
+    require_tensor(self, op.__name__ + "_")
+    if self._requires_grad and _state.enabled:
+        raise RuntimeError(f"{op.__name__}_(): a logical op has no gradient, so its result "
+                           f"can't be written into a tensor that requires grad; use the "
+                           f"out-of-place {op.__name__} (a bool tensor), or detach() first")
+    with no_grad():
+        return _inplace(self, op, *other)
+
+
+def logical_and_(self, other):
+    return _logical(self, arithmetic.logical_and, other)
+
+
+def logical_or_(self, other):
+    return _logical(self, arithmetic.logical_or, other)
+
+
+def logical_xor_(self, other):
+    return _logical(self, arithmetic.logical_xor, other)
+
+
+def logical_not_(self):
+    return _logical(self, arithmetic.logical_not)
 
 
 def clamp_(self, min=None, max=None):
@@ -355,14 +425,168 @@ def bernoulli_(self, p=0.5, *, generator=None):
     return _random_fill(self, lambda: gen.uniform(self._data.shape, dt) < prob)
 
 
-def random_(self, low=0, high=None, *, generator=None):
-    if high is None:
-        low, high = 0, low if low else 2 ** 24
-    if low >= high:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} "
-                           f">= to={high}")
+_NOT_GIVEN = object()
+
+# the C++ type names that PyTorch's random_ bound errors print
+_C_TYPE_NAMES = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char",
+                 "int16": "short int", "int32": "int", "int64": "long int",
+                 "uint16": "short unsigned int", "uint32": "unsigned int",
+                 "uint64": "long unsigned int", "float16": "c10::Half", "float32": "float",
+                 "float64": "double"}
+
+
+def random_(self, *bounds, to=_NOT_GIVEN, generator=None):
+    """Integers drawn uniformly (stored as floats in a floating tensor), PyTorch's forms:
+
+        random_()             [0, top]
+        random_(to)           [0, to)
+        random_(from, to)     [from, to)
+        random_(from, None)   [from, top]
+
+    top is the largest value of an integer dtype (1 for bool) and 2^digits for a floating one
+    (2^24 for float32, 2^53 float64, 2^11 float16): up to there every integer is exact.
+    from < to is required, and both ends must lie in the dtype; a floating dtype only warns
+    when they pass ±2^digits, where some integers are not representable."""
+    if to is not _NOT_GIVEN:
+        bounds = bounds + (to,)
+    low, high = _random_range(self.dtype, bounds)
     gen = generator_for(generator, self._device)
     return _random_fill(self, lambda: gen.integers(low, high, self._data.shape))
+
+
+def _random_range(d, bounds):
+    """random_'s arguments as the half-open range [low, high) to draw from, checked in
+    PyTorch's order with its messages."""
+    if len(bounds) > 2:
+        raise TypeError(f"random_() takes at most 2 bounds (from, to), but {len(bounds)} were "
+                        "given")
+    if len(bounds) == 2:
+        low, high = _random_bound(bounds[0], "from"), _random_bound(bounds[1], "to", True)
+    else:
+        low, high = 0, _random_bound(bounds[0], "to") if bounds else None
+    lowest, highest, top = _random_limits(d)
+    if high is not None:
+        if low >= high:
+            raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got "
+                               f"from={low} >= to={high}")
+        last = high - 1
+    else:
+        if d.is_floating_point and low >= top:
+            raise RuntimeError(f"random_ expects 'from' casted to dtype to be less than or equal "
+                               f"to 'to_inc' casted to dtype, but got from={low} > to_inc={top}")
+        last = top
+    ends = ((low, "from"), (last, "to - 1"))
+    for value, name in ends:
+        if not lowest <= value <= highest:
+            raise RuntimeError(f"{name} is out of bounds for {_C_TYPE_NAMES[d.name]}")
+    if d.is_floating_point:
+        digits = top.bit_length() - 1
+        for value, name in ends:
+            if not -top <= value <= top:
+                warnings.warn(f"{name} is out of bounds [-(2^{digits}), 2^{digits}]. Due to "
+                              f"precision limitations {_C_TYPE_NAMES[d.name]} can support "
+                              "discrete uniform distribution only within this range.",
+                              stacklevel=4)
+    return low, last + 1
+
+
+def _random_limits(d):
+    """(lowest, highest, top) of dtype d: where random_'s ends must lie, and the largest value
+    random_() draws. PyTorch takes the ends as int64, so uint64's stop at 2^63 − 1."""
+    if d.is_floating_point:
+        info = dtypes.finfo(d)
+        return info.min, info.max, 2 ** (np.finfo(d.np).nmant + 1)
+    if d is dtypes.bool:
+        return 0, 1, 1
+    highest = min(dtypes.iinfo(d).max, 2 ** 63 - 1)
+    return dtypes.iinfo(d).min, highest, highest
+
+
+def _random_bound(value, name, allow_none=False):
+    """One end of random_'s range: an int (or a 0-d integer tensor) that fits int64."""
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not hasattr(type(value), "__index__"):
+        raise TypeError(f"random_(): argument '{name}' must be int, not "
+                        f"{type(value).__name__}")
+    value = operator.index(value)
+    if not -2 ** 63 <= value < 2 ** 63:
+        raise ValueError(f"random_(): {name}={value} does not fit in int64")
+    return value
+
+
+# ---- a Python callable on each element: apply_, map_ (CPU only, outside autograd) ---------
+
+def apply_(self, callable):
+    """Each element x replaced by callable(x), in row-major order; x comes as a Python number
+    (float, int or bool, by the dtype) and the result is converted back (see _element). One
+    Python call per element: slow, and only on the cpu, as PyTorch's. Nothing is written if a
+    call raises."""
+    _check_python_map("apply_", self)
+    return _store(self, [callable(x) for x in self._data.ravel().tolist()])
+
+
+def map_(self, other, callable):
+    """self[i] = callable(self[i], other[i]), `other` (same dtype and device) broadcast to
+    self's shape; as apply_ otherwise."""
+    if not isinstance(other, Tensor):
+        raise TypeError(f"map_(): argument 'other' (position 1) must be Tensor, not "
+                        f"{type(other).__name__}")
+    _check_python_map("map_", self, other)
+    pairs = zip(self._data.ravel().tolist(), other.expand(self.shape)._data.ravel().tolist())
+    return _store(self, [callable(x, y) for x, y in pairs])
+
+
+def _check_python_map(name, self, other=None):
+    """PyTorch's conditions for apply_/map_, in its order: nothing requires grad (in any grad
+    mode), `other` has self's dtype and device, self is on the cpu. And, as NumPy cannot write
+    an expanded tensor, every element of self has memory of its own."""
+    require_tensor(self, name)
+    if self._requires_grad or (other is not None and other._requires_grad):
+        raise RuntimeError(f"Can't call {name}() on Variable that requires grad. Use "
+                           f"var.detach().{name}() instead.")
+    if other is not None and (other.dtype is not self.dtype or other._device is not self._device):
+        raise TypeError(f"{name}: expected {self.type()} for 'other' (got {other.type()})")
+    if self._device.type != "cpu":
+        raise TypeError(f"{name} is only implemented on CPU tensors")
+    if not self._data.flags.writeable:
+        raise RuntimeError(_OVERLAP)
+
+
+def _store(self, values):
+    """Write the callable's results (one per element, row-major) into self, bump the version."""
+    d, xp = self.dtype, self._device.xp
+    converted = [_element(v, d) for v in values]
+    with xp.errstate(over="ignore"):            # a float too large for float16/32 becomes inf
+        self._data[...] = xp.asarray(converted, dtype=d.np).reshape(self._data.shape)
+    self._vc[0] += 1
+    return self
+
+
+def _element(value, d):
+    """What the callable returned as a number of dtype `d`, converted as PyTorch converts it:
+    float() for a floating dtype (strings refused); the truth of a number for bool; for other
+    integers a float is truncated toward zero and anything else must be an integer
+    (operator.index). A value outside the dtype (NaN and ±inf too) is an error, not a
+    wrap-around, except that an unsigned dtype takes integers down to −max in two's complement
+    (−1 -> 255 in uint8), as PyTorch's."""
+    if d.is_floating_point:
+        if not isinstance(value, (str, bytes)):
+            try:
+                return float(value)
+            except TypeError:
+                pass
+        raise TypeError(f"must be real number, not {type(value).__name__}")
+    number = value if isinstance(value, float) else operator.index(value)
+    if d is dtypes.bool:
+        return number != 0
+    info = dtypes.iinfo(d)
+    unsigned = info.min == 0
+    lowest = -info.max if unsigned and not isinstance(number, float) else info.min
+    if not lowest <= number <= info.max:
+        raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")
+    number = int(number)
+    return number + info.max + 1 if number < 0 and unsigned else number
 
 
 # ---- in-place scatters and index writes: the out-of-place op, committed into self ----------

@@ -24,6 +24,7 @@ from .shape import (broadcast_shapes, diag_embed, expand, permute, reshape, sque
                     unsqueeze)
 from .. import dtypes, return_types
 from ..autograd.function import Function
+from ..backend.base import LinAlgError
 from ..tensor import Tensor
 
 
@@ -114,7 +115,7 @@ class Linear(Function):
             g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
             if need_w:
                 x2 = x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x
-                gw = g2.swapaxes(0, 1) @ x2
+                gw = g2.T @ x2
             if need_b:
                 gb = g2.sum(0)
         return gx, gw, gb
@@ -401,13 +402,13 @@ def _check_floating(A, name, low_precision=False):
                            f"{dtypes.SCALAR_TYPE_NAMES[A.dtype.name]}")
 
 
-def _nonsingular(fn, message, *arrays):
-    """fn(*arrays), with the backend's singular-matrix error as PyTorch's RuntimeError.
-    (CuPy, unlike NumPy, does not raise by default: it returns non-finite values.)"""
+def _nonsingular(ctx, routine, message, *arrays):
+    """xp.linalg.<routine>(*arrays) through the backend, which raises one LinAlgError on
+    every device (CuPy, unlike NumPy, would return non-finite values), in PyTorch's words."""
     try:
-        return fn(*arrays)
-    except np.linalg.LinAlgError:
-        raise RuntimeError(message) from None
+        return ctx.device.backend.linalg(routine, *arrays)
+    except LinAlgError:
+        raise LinAlgError(message) from None
 
 
 def _scale(t):
@@ -468,7 +469,7 @@ class Inv(Function):
 
     @staticmethod
     def forward(ctx, a):
-        y = _nonsingular(ctx.xp.linalg.inv, "linalg.inv: The inversion could not be completed "
+        y = _nonsingular(ctx, "inv", "linalg.inv: The inversion could not be completed "
                          "because the input matrix is singular.", a)
         ctx.save_for_backward(y)
         return y
@@ -496,7 +497,7 @@ class Solve(Function):
         ∂L/∂B = A⁻ᵀ·G  (one more solve, with Aᵀ)        ∂L/∂A = −∂L/∂B·Xᵀ"""
     @staticmethod
     def forward(ctx, a, b):
-        x = _nonsingular(ctx.xp.linalg.solve, "linalg.solve: The solver failed because the "
+        x = _nonsingular(ctx, "solve", "linalg.solve: The solver failed because the "
                          "input matrix is singular.", a, b)
         ctx.save_for_backward(a, x)
         return x
@@ -622,7 +623,7 @@ class _Svd(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.set_materialize_grads(False)
-        u, s, vh = ctx.xp.linalg.svd(a, full_matrices=False)
+        u, s, vh = ctx.device.backend.linalg("svd", a, nan_fails=True, full_matrices=False)
         ctx.save_for_backward(u, s, vh)
         return u, s, vh
 

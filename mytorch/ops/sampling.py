@@ -1,7 +1,15 @@
-"""Sampling: dropout, bernoulli, multinomial. Random numbers come from a `Generator` (the
+"""Sampling: dropout, bernoulli, multinomial, gumbel_softmax. Random numbers come from a `Generator` (the
 device's default one unless given), through the backend, never from global NumPy state."""
-from .common import floating, require_tensor
+import warnings
+
+import numpy as np
+
+from .common import floating, require_tensor, zeros_like
+from .elementwise import log, log1p, clamp_min
+from .indexing import scatter
+from .reduction import softmax, argmax
 from ..autograd.function import Function
+from ..factories import rand_like
 from ..random import generator_for
 from ..tensor import Tensor
 
@@ -117,3 +125,27 @@ def multinomial(input, num_samples, replacement=False, *, generator=None):
                                f"replacement (n_sample={num_samples}, {nonzero} non-zero weights)")
     return _Sample.apply(input, "multinomial",
                          generator_for(generator, input.device), (int(num_samples), replacement))
+
+
+def gumbel_softmax(logits, tau=1, hard=False, eps=1e-10, dim=-1):
+    """A sample from the Gumbel-softmax distribution, differentiable in the logits:
+
+        y = softmax((logits + g)/τ),  g = −log(E), E ~ Exponential(1)  (g ~ Gumbel(0, 1))
+
+    hard=True returns the one-hot vector of argmax y, with the gradient of the soft y
+    (straight-through: y_hard − y.detach() + y). The noise comes from the default generator of
+    logits' device (mytorch.manual_seed makes it reproducible). `eps` is deprecated and unused."""
+    require_tensor(logits, "gumbel_softmax", "logits")
+    if eps != 1e-10:
+        warnings.warn("`eps` parameter is deprecated and has no effect.", stacklevel=2)
+    if not logits.is_floating_point():
+        raise RuntimeError(f"gumbel_softmax(): expected floating point logits, got {logits.dtype}")
+    # E = −log(1 − U) for U uniform in [0, 1); kept above the smallest normal number, as
+    # PyTorch's exponential_ never returns 0, so that g stays finite
+    exponential = clamp_min(-log1p(-rand_like(logits)), float(np.finfo(logits._data.dtype).tiny))
+    soft = softmax((logits - log(exponential)) / tau, dim)
+    if not hard:
+        return soft
+    index = argmax(soft, dim, keepdim=True)
+    one_hot = scatter(zeros_like(logits), dim, index, value=1.0)
+    return one_hot - soft.detach() + soft

@@ -13,6 +13,8 @@ import numbers
 import numpy as np
 
 from .common import normalize_dim, normalize_dims, promote, require_tensor
+from .conversion import view_dtype
+from .. import dtypes
 from ..autograd.function import Function
 from ..factories import as_tensor, zeros
 from ..tensor import Tensor, _wrap
@@ -92,10 +94,12 @@ def _alias(t):
 
 
 def view(input, *shape):
-    """Like reshape, but refuses (as PyTorch does) when the memory layout needs a copy."""
+    """Like reshape, but refuses (as PyTorch does) when the memory layout needs a copy.
+    `view(dtype)` reads the same memory as another dtype (conversion.view_dtype)."""
     require_tensor(input, "view")
-    if len(shape) == 1 and not isinstance(shape[0], (tuple, list, numbers.Integral, Tensor)):
-        raise TypeError("view(dtype) is not supported; use .to(dtype)")
+    if len(shape) == 1 and (isinstance(shape[0], dtypes.dtype) or
+                            shape[0] is float or shape[0] is int or shape[0] is bool):
+        return view_dtype(input, shape[0])
     new = _infer_shape(_shape_args(shape, "view"), input._data.size, "view")
     data = input._data
     if not data.flags.c_contiguous and not _viewable(data.shape, data.strides, new):

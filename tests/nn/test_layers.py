@@ -209,7 +209,7 @@ def test_group_norm(device):
     expected = normed * host(m.weight)[None, :, None] + host(m.bias)[None, :, None]
     assert np.allclose(host(m(x)), expected)
     check_module_grad(m, randn(2, 4, 3, requires_grad=True).to(device))
-    assert repr(m) == "GroupNorm(2, 4, eps=1e-05, affine=True)"
+    assert repr(m) == "GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)"
     with pytest.raises(ValueError, match="num_channels must be divisible by num_groups"):
         nn.GroupNorm(3, 4)
     with pytest.raises(RuntimeError, match=r"GroupNorm\(num_channels=4\) got input of shape "
@@ -243,7 +243,7 @@ def test_batch_norm_cumulative_average_and_3d_input():
         m(x)
     means = [host(x).mean((0, 2)) for x in xs]
     assert np.allclose(host(m.running_mean), np.mean(means, 0))   # momentum=None: plain average
-    assert repr(m) == "BatchNorm1d(2, eps=1e-05, momentum=None, affine=True, " \
+    assert repr(m) == "BatchNorm1d(2, eps=1e-05, momentum=None, affine=True, bias=True, " \
                       "track_running_stats=True)"
 
 

@@ -388,7 +388,8 @@ def test_repr_nested_as_pytorch():
         "    (1): ReLU()\n"
         "    (2): Linear(in_features=4, out_features=2, bias=True)\n"
         "  )\n"
-        "  (bn): BatchNorm1d(2, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)\n"
+        "  (bn): BatchNorm1d(2, eps=1e-05, momentum=0.1, affine=True, bias=True, "
+        "track_running_stats=True)\n"
         ")")
     assert repr(nn.Module()) == "Module()"
 

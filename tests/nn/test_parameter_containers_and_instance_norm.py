@@ -332,10 +332,12 @@ def test_instance_norm_running_statistics(device):
 
 def test_instance_norm_repr_and_defaults():
     assert repr(nn.InstanceNorm2d(3)) == \
-        "InstanceNorm2d(3, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False)"
+        "InstanceNorm2d(3, eps=1e-05, momentum=0.1, affine=False, bias=False, " \
+        "track_running_stats=False)"
     assert repr(nn.InstanceNorm1d(4, eps=1e-3, momentum=None, affine=True,
                                   track_running_stats=True)) == \
-        "InstanceNorm1d(4, eps=0.001, momentum=None, affine=True, track_running_stats=True)"
+        "InstanceNorm1d(4, eps=0.001, momentum=None, affine=True, bias=True, " \
+        "track_running_stats=True)"
     m = nn.InstanceNorm3d(2, affine=True, dtype=mt.float64)
     assert [n for n, _ in m.named_parameters()] == ["weight", "bias"]
     assert m.weight.dtype is mt.float64 and m.running_mean is None

@@ -1,7 +1,9 @@
 """The op table (see spec.py). Each rows module has SPECS (its rows) and REQUIRED (the public
 op names of its family, each of which must have at least one row)."""
-from . import elementwise, arithmetic, reduction, shape, indexing, linalg, conv, recurrent
+from . import (elementwise, arithmetic, reduction, shape, indexing, linalg, conv, recurrent, ctc,
+               grid, decomp)
 
-MODULES = (elementwise, arithmetic, reduction, shape, indexing, linalg, conv, recurrent)
+MODULES = (elementwise, arithmetic, reduction, shape, indexing, linalg, conv, recurrent, ctc, grid,
+           decomp)
 ALL_SPECS = [spec for module in MODULES for spec in module.SPECS]
 REQUIRED = set().union(*(getattr(module, "REQUIRED", set()) for module in MODULES))
