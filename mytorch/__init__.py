@@ -27,12 +27,17 @@ from .ops import *                 # noqa: F401,F403  (the public ops: ops.__all
 for _name in ops.NUMPY_NAMED:
     globals()[_name] = ops.numpy_names(globals()[_name])
 del _name
+# the in-place activations torch has at its top level (the other in-place forms are methods)
+from .ops import relu_, selu_, celu_, threshold_, rrelu_
 from . import nn
+from .nn.functional import pdist
 from . import linalg
+from . import special
 from . import cuda, return_types
 from .serialization import save, load
 from . import utils, datasets
 from . import optim
+from . import func
 from . import viz
 from . import models
 
@@ -46,3 +51,43 @@ def result_type(tensor, other):
 
 def numel(input):
     return input.numel()
+
+
+from .printing import set_printoptions       # noqa: E402
+
+_num_threads = None         # set by set_num_threads where no thread-pool control is installed
+
+
+def get_num_threads():
+    """The number of threads NumPy's BLAS uses for matrix products (read through threadpoolctl
+    where it is installed; otherwise the last set_num_threads, OMP_NUM_THREADS, or the number
+    of CPUs)."""
+    import builtins
+    import os
+    try:
+        from threadpoolctl import threadpool_info
+        counts = [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+        if counts:
+            return builtins.max(counts)
+    except ImportError:
+        pass
+    if _num_threads is not None:
+        return _num_threads
+    return builtins.int(os.environ.get("OMP_NUM_THREADS", 0)) or os.cpu_count() or 1
+
+
+def set_num_threads(int):
+    """Limit NumPy's BLAS to `int` threads (through threadpoolctl where it is installed; without
+    it, by OMP_NUM_THREADS, which only libraries loaded afterwards read)."""
+    import builtins
+    import os
+    n = int
+    if isinstance(n, builtins.bool) or not isinstance(n, builtins.int) or n <= 0:
+        raise RuntimeError(f"set_num_threads expects a positive integer, got {n!r}")
+    global _num_threads
+    _num_threads = n
+    try:
+        from threadpoolctl import threadpool_limits
+        threadpool_limits(limits=n, user_api="blas")
+    except ImportError:
+        os.environ["OMP_NUM_THREADS"] = str(n)

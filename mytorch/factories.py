@@ -19,7 +19,8 @@ from .tensor import Tensor, _wrap
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "arange",
            "linspace", "logspace", "eye", "rand", "randn", "randint", "randperm", "zeros_like",
            "ones_like", "full_like", "empty_like", "rand_like", "randn_like", "randint_like",
-           "normal", "tril_indices", "triu_indices"]
+           "normal", "tril_indices", "triu_indices", "hann_window", "hamming_window",
+           "blackman_window", "bartlett_window", "kaiser_window"]
 
 
 def _finish(array, device, requires_grad):
@@ -350,3 +351,59 @@ def triu_indices(row, col, offset=0, *, dtype=dtypes.int64, device=None):
     """The indices of the upper triangle of a row × col matrix (on and above the diagonal moved
     by `offset`), as a (2, N) tensor in row-major order; see tril_indices."""
     return _triangle_indices("triu_indices", row, col, offset, dtype, device)
+
+
+# ---- window functions (signal processing), as torch.hann_window etc. -------------------------
+
+def _window(name, window_length, periodic, dtype, device, requires_grad, shape):
+    """A window of `window_length` points, computed in float64 on the host: `shape(k, N)` at
+    k = 0 … window_length − 1 over N points, N = window_length + 1 when periodic (the
+    symmetric window of one more point, its last dropped: the window for spectral analysis)."""
+    dtype = dtypes.as_dtype(dtype) or dtypes.get_default_dtype()
+    if not dtype.is_floating_point:
+        raise RuntimeError(f"{name} expects floating point dtypes, got: {dtype}")
+    if window_length < 0:
+        raise RuntimeError(f"{name} requires non-negative window_length, got "
+                           f"window_length={window_length}")
+    n = int(window_length)
+    if n <= 1:
+        values = np.ones(n)
+    else:
+        values = shape(np.arange(n, dtype=np.float64), n + 1 if periodic else n)
+    return _finish(values.astype(dtype.np), checked_device(device or "cpu"), requires_grad)
+
+
+def hann_window(window_length, periodic=True, *, dtype=None, device=None, requires_grad=False):
+    """w[k] = 0.5 − 0.5·cos(2πk / (N − 1))."""
+    return _window("hann_window", window_length, periodic, dtype, device, requires_grad,
+                   lambda k, N: 0.5 - 0.5 * np.cos(2 * np.pi * k / (N - 1)))
+
+
+def hamming_window(window_length, periodic=True, alpha=0.54, beta=0.46, *, dtype=None,
+                   device=None, requires_grad=False):
+    """w[k] = α − β·cos(2πk / (N − 1))."""
+    return _window("hamming_window", window_length, periodic, dtype, device, requires_grad,
+                   lambda k, N: alpha - beta * np.cos(2 * np.pi * k / (N - 1)))
+
+
+def blackman_window(window_length, periodic=True, *, dtype=None, device=None,
+                    requires_grad=False):
+    """w[k] = 0.42 − 0.5·cos(2πk / (N − 1)) + 0.08·cos(4πk / (N − 1))."""
+    return _window("blackman_window", window_length, periodic, dtype, device, requires_grad,
+                   lambda k, N: 0.42 - 0.5 * np.cos(2 * np.pi * k / (N - 1))
+                   + 0.08 * np.cos(4 * np.pi * k / (N - 1)))
+
+
+def bartlett_window(window_length, periodic=True, *, dtype=None, device=None,
+                    requires_grad=False):
+    """w[k] = 1 − |2k / (N − 1) − 1| (a triangle)."""
+    return _window("bartlett_window", window_length, periodic, dtype, device, requires_grad,
+                   lambda k, N: 1 - np.abs(2 * k / (N - 1) - 1))
+
+
+def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, device=None,
+                  requires_grad=False):
+    """w[k] = I₀(β·√(1 − (2k / (N − 1) − 1)²)) / I₀(β), I₀ the modified Bessel function."""
+    return _window("kaiser_window", window_length, periodic, dtype, device, requires_grad,
+                   lambda k, N: np.i0(beta * np.sqrt(np.clip(1 - (2 * k / (N - 1) - 1) ** 2,
+                                                             0, None))) / np.i0(beta))

@@ -662,6 +662,9 @@ class Tensor:
     def relu(self):
         return _ops.relu(self)
 
+    def hardshrink(self, lambd=0.5):
+        return _ops.hardshrink(self, lambd)
+
     def erf(self):
         return _ops.erf(self)
 
@@ -954,6 +957,216 @@ class Tensor:
 
     def xlogy_(self, other):
         return _ops.xlogy_(self, other)
+
+    # the special functions and the rest of the elementwise ops (mytorch/ops/special.py)
+
+    def lgamma(self):
+        return _ops.lgamma(self)
+
+    def digamma(self):
+        return _ops.digamma(self)
+
+    def erfc(self):
+        return _ops.erfc(self)
+
+    def erfinv(self):
+        return _ops.erfinv(self)
+
+    def i0(self):
+        return _ops.i0(self)
+
+    def signbit(self):
+        return _ops.signbit(self)
+
+    def isposinf(self):
+        return _ops.isposinf(self)
+
+    def isneginf(self):
+        return _ops.isneginf(self)
+
+    def isreal(self):
+        return _ops.isreal(self)
+
+    def frexp(self):
+        return _ops.frexp(self)
+
+    def polygamma(self, n):
+        return _ops.polygamma(n, self)
+
+    def mvlgamma(self, p):
+        return _ops.mvlgamma(self, p)
+
+    def igamma(self, other):
+        return _ops.igamma(self, other)
+
+    def igammac(self, other):
+        return _ops.igammac(self, other)
+
+    def copysign(self, other):
+        return _ops.copysign(self, other)
+
+    def fmax(self, other):
+        return _ops.fmax(self, other)
+
+    def fmin(self, other):
+        return _ops.fmin(self, other)
+
+    def logaddexp2(self, other):
+        return _ops.logaddexp2(self, other)
+
+    def float_power(self, exponent):
+        return _ops.float_power(self, exponent)
+
+    def ldexp(self, other):
+        return _ops.ldexp(self, other)
+
+    def heaviside(self, values):
+        return _ops.heaviside(self, values)
+
+    def nextafter(self, other):
+        return _ops.nextafter(self, other)
+
+    def gcd(self, other):
+        return _ops.gcd(self, other)
+
+    def lcm(self, other):
+        return _ops.lcm(self, other)
+
+    absolute = abs
+
+    # their in-place forms, and in-place forms of older ops
+
+    def abs_(self):
+        return _ops.abs_(self)
+
+    def sin_(self):
+        return _ops.sin_(self)
+
+    def cos_(self):
+        return _ops.cos_(self)
+
+    def log_(self):
+        return _ops.log_(self)
+
+    def log1p_(self):
+        return _ops.log1p_(self)
+
+    def expm1_(self):
+        return _ops.expm1_(self)
+
+    def rsqrt_(self):
+        return _ops.rsqrt_(self)
+
+    def square_(self):
+        return _ops.square_(self)
+
+    def reciprocal_(self):
+        return _ops.reciprocal_(self)
+
+    def sign_(self):
+        return _ops.sign_(self)
+
+    def erf_(self):
+        return _ops.erf_(self)
+
+    def erfc_(self):
+        return _ops.erfc_(self)
+
+    def erfinv_(self):
+        return _ops.erfinv_(self)
+
+    def digamma_(self):
+        return _ops.digamma_(self)
+
+    def lgamma_(self):
+        return _ops.lgamma_(self)
+
+    def i0_(self):
+        return _ops.i0_(self)
+
+    def logit_(self, eps=None):
+        return _ops.logit_(self, eps)
+
+    def polygamma_(self, n):
+        return _ops.polygamma_(self, n)
+
+    def mvlgamma_(self, p):
+        return _ops.mvlgamma_(self, p)
+
+    def fmod_(self, other):
+        return _ops.fmod_(self, other)
+
+    def remainder_(self, other):
+        return _ops.remainder_(self, other)
+
+    def floor_divide_(self, other):
+        return _ops.floor_divide_(self, other)
+
+    def igamma_(self, other):
+        return _ops.igamma_(self, other)
+
+    def igammac_(self, other):
+        return _ops.igammac_(self, other)
+
+    def copysign_(self, other):
+        return _ops.copysign_(self, other)
+
+    def heaviside_(self, values):
+        return _ops.heaviside_(self, values)
+
+    def gcd_(self, other):
+        return _ops.gcd_(self, other)
+
+    def lcm_(self, other):
+        return _ops.lcm_(self, other)
+
+    def ldexp_(self, other):
+        return _ops.ldexp_(self, other)
+
+    def nextafter_(self, other):
+        return _ops.nextafter_(self, other)
+
+    def float_power_(self, exponent):
+        return _ops.float_power_(self, exponent)
+
+    def eq_(self, other):
+        return _ops.eq_(self, other)
+
+    def ne_(self, other):
+        return _ops.ne_(self, other)
+
+    def lt_(self, other):
+        return _ops.lt_(self, other)
+
+    def le_(self, other):
+        return _ops.le_(self, other)
+
+    def gt_(self, other):
+        return _ops.gt_(self, other)
+
+    def ge_(self, other):
+        return _ops.ge_(self, other)
+
+    def subtract_(self, other, *, alpha=1):
+        return _ops.sub_(self, other, alpha=alpha)
+
+    def multiply_(self, other):
+        return _ops.mul_(self, other)
+
+    def true_divide_(self, other):
+        return _ops.div_(self, other)
+
+    def absolute_(self):
+        return _ops.abs_(self)
+
+    def negative_(self):
+        return _ops.neg_(self)
+
+    def divide_(self, other, *, rounding_mode=None):
+        return _ops.divide_(self, other, rounding_mode=rounding_mode)
+
+    greater_, greater_equal_, less_, less_equal_, not_equal_ = gt_, ge_, lt_, le_, ne_
+    greater, greater_equal, less, less_equal, not_equal = gt, ge, lt, le, ne
 
     # ---- reductions ---------------------------------------------------------------------
 
@@ -1254,6 +1467,177 @@ class Tensor:
     def masked_scatter_(self, mask, source):
         return _ops.masked_scatter_(self, mask, source)
 
+    # ---- more reductions, shape and scatter ops (ops/*_extra.py) ----------------------------
+
+    def kthvalue(self, k, dim=-1, keepdim=False):
+        return _ops.kthvalue(self, k, dim, keepdim)
+
+    def nanmedian(self, dim=None, keepdim=False):
+        return _ops.nanmedian(self, dim, keepdim)
+
+    def msort(self):
+        return _ops.msort(self)
+
+    def unique_consecutive(self, return_inverse=False, return_counts=False, dim=None):
+        return _ops.unique_consecutive(self, return_inverse, return_counts, dim)
+
+    def cov(self, *, correction=1, fweights=None, aweights=None):
+        return _ops.cov(self, correction=correction, fweights=fweights, aweights=aweights)
+
+    def corrcoef(self):
+        return _ops.corrcoef(self)
+
+    def dist(self, other, p=2):
+        return _ops.dist(self, other, p)
+
+    def renorm(self, p, dim, maxnorm):
+        return _ops.renorm(self, p, dim, maxnorm)
+
+    def renorm_(self, p, dim, maxnorm):
+        return _ops.inplace._inplace(self, _ops.renorm, p, dim, maxnorm)
+
+    def histogram(self, bins=100, *, range=None, weight=None, density=False):
+        return _ops.histogram(self, bins, range=range, weight=weight, density=density)
+
+    def diagflat(self, offset=0):
+        return _ops.diagflat(self, offset)
+
+    def fliplr(self):
+        return _ops.fliplr(self)
+
+    def flipud(self):
+        return _ops.flipud(self)
+
+    def hsplit(self, indices_or_sections):
+        return _ops.hsplit(self, indices_or_sections)
+
+    def vsplit(self, indices_or_sections):
+        return _ops.vsplit(self, indices_or_sections)
+
+    def dsplit(self, indices_or_sections):
+        return _ops.dsplit(self, indices_or_sections)
+
+    def split_with_sizes(self, split_sizes, dim=0):
+        return _ops.split_with_sizes(self, split_sizes, dim)
+
+    swapdims = transpose
+
+    def t_(self):
+        return _ops.t_(self)
+
+    def transpose_(self, dim0, dim1):
+        return _ops.transpose_(self, dim0, dim1)
+
+    swapdims_ = swapaxes_ = transpose_
+
+    def squeeze_(self, dim=None):
+        return _ops.squeeze_(self, dim)
+
+    def unsqueeze_(self, dim):
+        return _ops.unsqueeze_(self, dim)
+
+    def ravel(self):
+        return _ops.ravel(self)
+
+    def narrow_copy(self, dim, start, length):
+        return _ops.narrow_copy(self, dim, start, length)
+
+    def inner(self, other):
+        return _ops.inner(self, other)
+
+    def vdot(self, other):
+        return _ops.vdot(self, other)
+
+    def as_strided(self, size, stride, storage_offset=None):
+        return _ops.as_strided(self, size, stride, storage_offset)
+
+    def scatter_reduce(self, dim, index, src, reduce, *, include_self=True):
+        return _ops.scatter_reduce(self, dim, index, src, reduce, include_self=include_self)
+
+    def scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+        return _ops.scatter_reduce_(self, dim, index, src, reduce, include_self=include_self)
+
+    def index_reduce(self, dim, index, source, reduce, *, include_self=True):
+        return _ops.index_reduce(self, dim, index, source, reduce, include_self=include_self)
+
+    def index_reduce_(self, dim, index, source, reduce, *, include_self=True):
+        return _ops.index_reduce_(self, dim, index, source, reduce, include_self=include_self)
+
+    def index_put(self, indices, values, accumulate=False):
+        return _ops.index_put(self, indices, values, accumulate)
+
+    def index_put_(self, indices, values, accumulate=False):
+        return _ops.index_put_(self, indices, values, accumulate)
+
+    def put(self, index, source, accumulate=False):
+        return _ops.put(self, index, source, accumulate)
+
+    def put_(self, index, source, accumulate=False):
+        return _ops.put_(self, index, source, accumulate)
+
+    def slice_scatter(self, src, dim=0, start=None, end=None, step=1):
+        return _ops.slice_scatter(self, src, dim, start, end, step)
+
+    def select_scatter(self, src, dim, index):
+        return _ops.select_scatter(self, src, dim, index)
+
+    def diagonal_scatter(self, src, offset=0, dim1=0, dim2=1):
+        return _ops.diagonal_scatter(self, src, offset, dim1, dim2)
+
+    # ---- small facts about a tensor ------------------------------------------------------
+
+    def is_same_size(self, other):
+        return self.shape == other.shape
+
+    def is_signed(self):
+        return self.dtype.is_signed
+
+    def is_nonzero(self):
+        """The truth of a one-element tensor (PyTorch's errors for any other)."""
+        n = self.numel()
+        if n != 1:
+            raise RuntimeError("Boolean value of Tensor with no values is ambiguous" if n == 0
+                               else "Boolean value of Tensor with more than one value is "
+                                    "ambiguous")
+        return builtins.bool(self.item())
+
+    ndimension = dim
+
+    def get_device(self):
+        """The device index (-1 on the cpu)."""
+        return -1 if self._device.index is None else self._device.index
+
+    @property
+    def is_cpu(self):
+        return self._device.type == "cpu"
+
+    def storage_offset(self):
+        """How many elements lie before this tensor's first in the memory it views."""
+        return _ops.conversion._storage_offset(self)
+
+    def data_ptr(self):
+        """The address of the first element in memory."""
+        return _ops.conversion._address(self._data)
+
+    def new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False):
+        """An uninitialized tensor with the given sizes and strides (in elements)."""
+        from .factories import empty
+        needed = 0 if 0 in size else 1 + builtins.sum((n - 1) * s for n, s in zip(size, stride))
+        storage = empty(needed, dtype=dtype or self.dtype, device=device or self._device)
+        return _ops.as_strided(storage, size, stride, 0).requires_grad_(requires_grad)
+
+    def sum_to_size(self, *size):
+        """The sum over the dimensions that `size` broadcasts into this tensor's shape."""
+        size = _ops.shape._shape_args(size, "sum_to_size")
+        try:
+            fits = _ops.broadcast_shapes(size, self.shape) == tuple(self.shape)
+        except RuntimeError:
+            fits = False
+        if not fits:
+            raise RuntimeError(f"size {{{list(size)}}} is not expandable to size "
+                               f"{{{list(self.shape)}}}.")
+        return _ops.sum_to(self, size)
+
     # ---- linear algebra -------------------------------------------------------------------
 
     def matmul(self, other):
@@ -1288,6 +1672,33 @@ class Tensor:
 
     def qr(self, some=True):
         return _ops.qr(self, some)
+
+    def svd(self, some=True, compute_uv=True):
+        return _ops.svd(self, some, compute_uv)
+
+    def cholesky_solve(self, input2, upper=False):
+        return _ops.cholesky_solve(self, input2, upper)
+
+    def cholesky_inverse(self, upper=False):
+        return _ops.cholesky_inverse(self, upper)
+
+    def lu_solve(self, LU_data, LU_pivots):
+        return _ops.lu_solve(self, LU_data, LU_pivots)
+
+    def pinverse(self, rcond=1e-15):
+        return _ops.pinverse(self, rcond)
+
+    def logdet(self):
+        return _ops.logdet(self)
+
+    def cross(self, other, dim=None):
+        return _ops.cross(self, other, dim)
+
+    def triangular_solve(self, A, upper=True, transpose=False, unitriangular=False):
+        return _ops.triangular_solve(self, A, upper, transpose, unitriangular)
+
+    def matrix_exp(self):
+        return _ops.matrix_exp(self)
 
     # ---- sampling -------------------------------------------------------------------------
 

@@ -29,7 +29,12 @@ def test_linalg_is_importable_both_ways():
         assert callable(getattr(mt.linalg, name)), name
     assert set(linalg.__all__) == {"det", "inv", "solve", "slogdet", "matrix_power", "norm",
                                    "vector_norm", "matrix_norm", "cholesky", "qr", "eigh",
-                                   "eigvalsh", "svd", "svdvals", "LinAlgError"}
+                                   "eigvalsh", "svd", "svdvals", "LinAlgError",
+                                   "cholesky_ex", "inv_ex", "solve_ex", "solve_triangular",
+                                   "lstsq", "lu_factor", "lu_factor_ex", "lu", "lu_solve",
+                                   "pinv", "matrix_rank", "cond", "cross", "multi_dot",
+                                   "matrix_exp", "vecdot", "diagonal", "vander", "tensorinv",
+                                   "tensorsolve", "matmul"}
 
 
 def test_top_level_names_and_methods_agree_with_linalg():

@@ -199,6 +199,47 @@ class ReLU6(Hardtanh):
         return _inplace_repr(self.inplace)
 
 
+class RReLU(Module):
+    """y = x where x > 0, else a·x: a drawn per element from U(lower, upper) while `training`
+    (the device's default generator), a = (lower + upper)/2 in eval."""
+
+    def __init__(self, lower=1.0 / 8, upper=1.0 / 3, inplace=False):
+        super().__init__()
+        self.lower = lower
+        self.upper = upper
+        self.inplace = inplace
+
+    def forward(self, input):
+        return F.rrelu(input, self.lower, self.upper, self.training, self.inplace)
+
+    def extra_repr(self):
+        return f"lower={self.lower}, upper={self.upper}" + \
+            (", inplace=True" if self.inplace else "")
+
+
+class _Shrink(Module):
+    def __init__(self, lambd=0.5):
+        super().__init__()
+        self.lambd = lambd
+
+    def extra_repr(self):
+        return str(self.lambd)
+
+
+class Hardshrink(_Shrink):
+    """y = x where |x| > λ, else 0"""
+
+    def forward(self, input):
+        return F.hardshrink(input, self.lambd)
+
+
+class Softshrink(_Shrink):
+    """y = x − λ where x > λ, x + λ where x < −λ, else 0 (λ ≥ 0)"""
+
+    def forward(self, input):
+        return F.softshrink(input, self.lambd)
+
+
 class Threshold(Module):
     """y = x where x > threshold, else value"""
 
@@ -265,6 +306,16 @@ class Softmax(_SoftmaxBase):
 
     def forward(self, input):
         return F.softmax(input, self.dim)
+
+
+class Softmax2d(Module):
+    """softmax over the channels of each pixel: (N, C, H, W) or (C, H, W), along dim −3."""
+
+    def forward(self, input):
+        if input.dim() not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D "
+                             "instead")
+        return F.softmax(input, -3)
 
 
 class Softmin(_SoftmaxBase):

@@ -1,7 +1,8 @@
 """Dropout: in training, each element is zeroed with probability p and the survivors scaled by
 1/(1 − p), so the expected activation is unchanged; in eval mode it is the identity.
 Dropout1d/2d/3d zero whole channels instead (neighbouring pixels are correlated, so dropping
-single ones barely regularises a convolution)."""
+single ones barely regularises a convolution). AlphaDropout and FeatureAlphaDropout are the forms
+for SELU networks: they keep the activations' mean 0 and variance 1."""
 from . import functional as F
 from .module import Module
 
@@ -45,3 +46,19 @@ class Dropout3d(_DropoutNd):
 
     def forward(self, input):
         return F.dropout3d(input, self.p, self.training, self.inplace)
+
+
+class AlphaDropout(_DropoutNd):
+    """Each element dropped with probability p to SELU's saturation value −α′ ≈ −1.7581, then
+    y = a·x + b with a, b from p so that inputs of mean 0 and variance 1 keep them, while
+    `training`; y = x in eval. (`inplace` is stored but, as PyTorch, not used.)"""
+
+    def forward(self, input):
+        return F.alpha_dropout(input, self.p, self.training)
+
+
+class FeatureAlphaDropout(_DropoutNd):
+    """AlphaDropout of whole channels: one draw per (sample, channel) of (N, C, *)."""
+
+    def forward(self, input):
+        return F.feature_alpha_dropout(input, self.p, self.training)

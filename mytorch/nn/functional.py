@@ -5,12 +5,14 @@ differentiable ops, so gradients (and gradients of gradients) come from the ops 
 the numerically delicate parts use the ops' fused, stable kernels (`log_softmax`,
 `logsigmoid`, `softplus`).
 
-    linear, bilinear, embedding, dropout           layers
+    linear, bilinear, embedding, embedding_bag,    layers
+    dropout
     conv1d/2d/3d, conv_transpose*, max_pool*,       convolution and pooling (from mytorch.ops)
-    avg_pool*, adaptive_*, interpolate, dropout2d,
-    unfold, fold
+    avg_pool*, adaptive_*, lp_pool*, max_unpool*,
+    interpolate, dropout2d, unfold, fold,
+    channel_shuffle
     layer_norm, rms_norm, group_norm, batch_norm,  normalization
-    instance_norm
+    instance_norm, local_response_norm
     relu, gelu, silu, ..., softmax, log_softmax    activations
     gumbel_softmax                                 a differentiable categorical sample
     affine_grid, grid_sample                       sampling at points (spatial transformers)
@@ -24,8 +26,8 @@ import numpy as np
 
 from .. import ops
 from ..autograd import is_grad_enabled, no_grad
-from ..dtypes import bool as bool_
-from ..factories import arange, ones
+from ..dtypes import SCALAR_TYPE_NAMES, int64, bool as bool_
+from ..factories import arange, full, ones, zeros
 from ..tensor import Tensor
 
 # the activations that the ops define already, under PyTorch's functional names
@@ -37,8 +39,15 @@ from ..ops import (conv1d, conv2d, conv3d, conv_transpose1d, conv_transpose2d, c
                    adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d,
                    adaptive_max_pool1d, adaptive_max_pool2d, adaptive_max_pool3d, interpolate,
                    pixel_shuffle, pixel_unshuffle)
+from ..ops import (max_pool1d_with_indices, max_pool2d_with_indices, max_pool3d_with_indices,
+                   adaptive_max_pool1d_with_indices, adaptive_max_pool2d_with_indices,
+                   adaptive_max_pool3d_with_indices, lp_pool1d, lp_pool2d, lp_pool3d,
+                   max_unpool1d, max_unpool2d, max_unpool3d)
 # unfold / fold: the sliding blocks as columns (im2col) and back (col2im), mytorch/ops/fold.py
 from ..ops import im2col as unfold, col2im as fold
+# the in-place activations, and hardshrink / softshrink (mytorch/ops/activation_extra.py)
+from ..ops import (relu_, elu_, leaky_relu_, selu_, celu_, hardtanh_, threshold_, rrelu_,
+                   hardshrink, softshrink)
 # sampling at points (spatial transformers) and the Gumbel-softmax, mytorch/ops/grid.py
 from ..ops import affine_grid, grid_sample, gumbel_softmax
 
@@ -53,7 +62,8 @@ def _in_place(input, inplace, out):
     Only outside the autograd graph: the backward of these activations reads their input, so
     overwriting it would make backward fail (mytorch refuses wrong gradients). For an input
     that requires grad, inplace=True therefore returns a new tensor (PyTorch has special
-    in-place kernels for that case; relu has one here too: `relu_`).
+    in-place kernels for that case; relu, elu, leaky_relu, ... have them here too: `relu_`,
+    `elu_`, ...).
     """
     if inplace and not (input.requires_grad and is_grad_enabled()):
         return input.copy_(out)
@@ -128,6 +138,120 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0,
     return out
 
 
+def _bags(input, offsets, include_last_offset):
+    """The flat indices, each one's bag and place in it, the number of bags B and the longest
+    bag's length, from a (B, N) input or a 1-d input with `offsets` (see embedding_bag)."""
+    if input.dim() == 2:
+        if offsets is not None:
+            raise ValueError("if input is 2D, then offsets has to be None, as input is treated is "
+                             "a mini-batch of fixed length sequences. However, found offsets of "
+                             f"type {type(offsets)}")
+        n_bags, length = input.shape
+        place = arange(input.numel(), device=input.device)
+        return input.reshape(-1), place // max(length, 1), place % max(length, 1), n_bags, length
+    if input.dim() != 1:
+        raise ValueError(f"input has to be 1D or 2D Tensor, but got Tensor of dimension "
+                         f"{input.dim()}")
+    if offsets is None:
+        raise ValueError("offsets has to be a 1D Tensor but got None")
+    if offsets.dim() != 1:
+        raise ValueError("offsets has to be a 1D Tensor")
+    if offsets.dtype.is_floating_point:
+        raise RuntimeError(f"embedding_bag(): expected offsets of integer dtype, got "
+                           f"{offsets.dtype}")
+    n = input.numel()
+    if include_last_offset and offsets.numel() == 0:
+        raise RuntimeError("include_last_offset: number of offset should be at least 1")
+    if offsets.numel() == int(include_last_offset):      # no bags
+        return input[:0], input[:0], input[:0], 0, 0
+    first, final = ops.stack([offsets[0], offsets[-1]]).tolist()
+    if first != 0:
+        raise RuntimeError("offsets[0] has to be 0, i.e., the first sequence in the mini-batch has "
+                           f"to start from position 0. However, got {first}")
+    if final > n:
+        raise RuntimeError(f"offsets[-1] can not be greater than input's length {n} but got "
+                           f"offsets[-1] of {final}")
+    if include_last_offset:
+        ends, offsets = offsets[1:], offsets[:-1]
+    else:
+        ends = ops.cat([offsets[1:], full((1,), n, dtype=offsets.dtype, device=offsets.device)])
+    n_bags, last = offsets.numel(), final if include_last_offset else n
+    sizes = ends - offsets
+    shortest, longest = ops.stack([sizes.min(), sizes.max()]).tolist()
+    if shortest < 0:
+        raise RuntimeError(f"embedding_bag(): offsets must be non-decreasing, got "
+                           f"{offsets.tolist()}")
+    place = arange(n, device=input.device)
+    bag = ops.searchsorted(offsets, place, right=True) - 1
+    # positions past the last bag's end (include_last_offset) belong to no bag: bag id B
+    bag = ops.where(place < last, bag, n_bags)
+    return input, bag, place - offsets[bag.clamp(max=n_bags - 1)], n_bags, longest
+
+
+def embedding_bag(input, weight, offsets=None, max_norm=None, norm_type=2, scale_grad_by_freq=False,
+                  mode="mean", sparse=False, per_sample_weights=None, include_last_offset=False,
+                  padding_idx=None):
+    """Sums, means or maxima of bags of rows of `weight` (one row per index, as embedding):
+
+        sum:  y[b] = Σᵢ wᵢ·W[input[i]]     mean: y[b] = (1/|b|)·Σᵢ W[input[i]]
+        max:  y[b] = maxᵢ W[input[i]] (elementwise; the gradient goes to the first maximum)
+
+    over the i in bag b; an empty bag gives zeros, and entries equal to padding_idx are left
+    out of their bag (not counted, no gradient). w: per_sample_weights (mode 'sum' only).
+    input (B, N): B bags of N indices; or input (n,) with offsets (B,) where bag b is
+    input[offsets[b]:offsets[b+1]] (include_last_offset=True: offsets (B+1,), the last is the
+    end of the last bag). W: (num_embeddings, dim) -> y: (B, dim). ∂L/∂W is scattered back
+    into W's rows by the backend's scatter-add (through the lookup's backward).
+    """
+    if per_sample_weights is not None and input.shape != per_sample_weights.shape:
+        raise ValueError(f"embedding_bag: If per_sample_weights ({_shape(per_sample_weights)}) is "
+                         f"not None, then it must have the same shape as the input "
+                         f"({_shape(input)})")
+    if weight.dim() != 2:
+        raise ValueError(f"weight has to be a 2D Tensor, but got Tensor of dimension "
+                         f"{weight.dim()}")
+    weights = None if per_sample_weights is None else per_sample_weights.reshape(-1)
+    input, bag, place, n_bags, longest = _bags(input, offsets, include_last_offset)
+    if mode == "max":
+        if scale_grad_by_freq:
+            raise ValueError("max mode does not support scaling the gradient by the frequency")
+        if sparse:
+            raise ValueError("max mode does not support sparse weights")
+    elif mode not in ("sum", "mean"):
+        raise ValueError("mode has to be one of sum, mean or max")
+    if weights is not None and mode != "sum":
+        raise NotImplementedError("embedding_bag: per_sample_weights was not None. "
+                                  "per_sample_weights is only supported for mode='sum' "
+                                  f"(got mode='{mode}'). Please open a feature request on GitHub.")
+    if weights is not None and weights.dtype != weight.dtype:
+        raise RuntimeError(f"embedding_bag(): per_sample_weights of dtype {weights.dtype} must "
+                           f"have the dtype of weight, {weight.dtype}")
+    n = weight.shape[0]
+    if padding_idx is not None:
+        if not -n <= padding_idx < n:
+            raise RuntimeError(f"padding_idx must be within the number of embeddings, {-n} "
+                               f"through {n - 1}, but got {padding_idx}")
+        padding_idx %= n
+    rows = embedding(input, weight, None, max_norm, norm_type, scale_grad_by_freq, sparse)
+    keep = bag < n_bags if padding_idx is None else (bag < n_bags) & (input != padding_idx)
+    if not bool(keep.all()):
+        rows, bag, place = rows[keep], bag[keep], place[keep]
+        weights = None if weights is None else weights[keep]
+    dim = weight.shape[1]
+    if mode == "max":
+        dense = full((n_bags, max(longest, 1), dim), float("-inf"), dtype=weight.dtype,
+                     device=weight.device)
+        out = ops.index_put(dense, (bag, place), rows).max(1).values
+        filled = ops.bincount(bag, minlength=n_bags) > 0
+        return ops.where(filled.unsqueeze(1), out, 0.0)
+    if weights is not None:
+        rows = rows * weights.unsqueeze(1)
+    out = zeros((n_bags, dim), dtype=weight.dtype, device=weight.device).index_add(0, bag, rows)
+    if mode == "mean":
+        out = out / ops.bincount(bag, minlength=n_bags).clamp(min=1).unsqueeze(1)
+    return out
+
+
 def one_hot(tensor, num_classes=-1):
     """(*) integer classes -> (*, num_classes) int64 of 0/1; num_classes=-1: max + 1."""
     if tensor.dtype.is_floating_point:
@@ -165,9 +289,57 @@ def dropout3d(input, p=0.5, training=True, inplace=False):
     return _feature_dropout(input, p, training, inplace, 3, "dropout3d")
 
 
+def alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """Dropout for SELU networks: each element dropped with probability p is set to SELU's
+    saturation value −α′ ≈ −1.7581, then y = a·x + b keeps zero mean and unit variance
+    (a, b from p; see mytorch.ops.activation_extra.AlphaDropout)."""
+    return _in_place(input, inplace and training, ops.alpha_dropout(input, p, training))
+
+
+def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+    """alpha_dropout of whole channels: one draw per (sample, channel) of (N, C, *)."""
+    return _in_place(input, inplace and training, ops.feature_alpha_dropout(input, p, training))
+
+
 def upsample(input, size=None, scale_factor=None, mode="nearest", align_corners=None):
-    """The older name of interpolate."""
+    """The older name of interpolate (deprecated, as in PyTorch)."""
+    warnings.warn("`nn.functional.upsample` is deprecated. Use `nn.functional.interpolate` "
+                  "instead.", stacklevel=2)
     return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input, size=None, scale_factor=None):
+    """interpolate(mode='nearest') (deprecated, as in PyTorch)."""
+    warnings.warn("`nn.functional.upsample_nearest` is deprecated. Use "
+                  "`nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input, size=None, scale_factor=None):
+    """interpolate(mode='bilinear', align_corners=True) (deprecated, as in PyTorch)."""
+    warnings.warn("`nn.functional.upsample_bilinear` is deprecated. Use "
+                  "`nn.functional.interpolate` instead.", stacklevel=2)
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+def channel_shuffle(input, groups):
+    """(N, g·k, *) -> (N, k·g, *): the channels read as a (g, k) table, transposed, so channel
+    i·k + j moves to j·g + i and each group gets channels from every group (ShuffleNet)."""
+    if input.ndim < 3:
+        raise RuntimeError(f"channel_shuffle expects input with > 2 dims, but got input with "
+                           f"sizes {list(input.shape)}")
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of "
+                           f"groups:{groups}")
+    n, c = input.shape[:2]
+    if c % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels "
+                           f"and {groups} groups.")
+    rest = _shape(input)[2:]
+    return input.reshape((n, groups, c // groups) + rest).transpose(1, 2).reshape(_shape(input))
+
+
+native_channel_shuffle = channel_shuffle
 
 
 # ---- normalization ---------------------------------------------------------------------------
@@ -293,6 +465,19 @@ def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=
     return out
 
 
+def local_response_norm(input, size, alpha=1e-4, beta=0.75, k=1.0):
+    """y_c = x_c / (k + α/n·Σ_c' x_c'²)^β over the n = size channels c − ⌊n/2⌋ ≤ c' ≤
+    c + ⌊(n − 1)/2⌋, zeros past the edges (AlexNet's normalization).   input: (N, C, *)"""
+    if input.ndim < 3:
+        raise ValueError(f"local_response_norm(): Expected 3D or higher dimensionality input "
+                         f"(got {input.ndim} dimensions)")
+    if input.numel() == 0:
+        return input
+    squares = pad((input * input).movedim(1, -1), (size // 2, (size - 1) // 2))
+    mean = squares.unfold(-1, size, 1).mean(-1).movedim(-1, 1)
+    return input / (mean * alpha + k) ** beta
+
+
 def normalize(input, p=2.0, dim=1, eps=1e-12):
     """x / max(‖x‖ₚ, ε) along `dim`."""
     return input / ops.clamp_min(ops.norm(input, p, dim, keepdim=True), eps)
@@ -307,27 +492,29 @@ def relu(input, inplace=False):
 
 def relu6(input, inplace=False):
     """y = min(max(x, 0), 6)"""
-    return _in_place(input, inplace, ops.relu6(input))
+    return hardtanh_(input, 0.0, 6.0) if inplace else ops.relu6(input)
 
 
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """y = x for x ≥ 0, negative_slope·x otherwise"""
-    return _in_place(input, inplace, ops.leaky_relu(input, negative_slope))
+    if inplace:
+        return leaky_relu_(input, negative_slope)
+    return ops.leaky_relu(input, negative_slope)
 
 
 def elu(input, alpha=1.0, inplace=False):
     """y = x for x > 0, α·(eˣ − 1) otherwise"""
-    return _in_place(input, inplace, ops.elu(input, alpha))
+    return elu_(input, alpha) if inplace else ops.elu(input, alpha)
 
 
 def celu(input, alpha=1.0, inplace=False):
     """y = max(0, x) + min(0, α·(e^(x/α) − 1))"""
-    return _in_place(input, inplace, ops.celu(input, alpha))
+    return celu_(input, alpha) if inplace else ops.celu(input, alpha)
 
 
 def selu(input, inplace=False):
     """y = scale·elu(x, α) with Klambauer et al.'s constants"""
-    return _in_place(input, inplace, ops.selu(input))
+    return selu_(input) if inplace else ops.selu(input)
 
 
 def gelu(input, approximate="none"):
@@ -358,7 +545,9 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     if min_val > max_val:
         raise ValueError(f"hardtanh(): min_val ({min_val}) cannot be greater than max_val "
                          f"({max_val})")
-    return _in_place(input, inplace, ops.hardtanh(input, min_val, max_val))
+    if inplace:
+        return hardtanh_(input, min_val, max_val)
+    return ops.hardtanh(input, min_val, max_val)
 
 
 def hardsigmoid(input, inplace=False):
@@ -393,7 +582,17 @@ def glu(input, dim=-1):
 
 def threshold(input, threshold, value, inplace=False):
     """y = x where x > threshold, else value"""
-    return _in_place(input, inplace, ops.where(input > threshold, input, value))
+    if inplace:
+        return threshold_(input, threshold, value)
+    return ops.threshold(input, threshold, value)
+
+
+def rrelu(input, lower=1.0 / 8, upper=1.0 / 3, training=False, inplace=False):
+    """Randomized leaky ReLU: y = x where x > 0, else a·x, a drawn per element from
+    U(lower, upper) when training (the default generator), a = (lower + upper)/2 otherwise."""
+    if inplace:
+        return rrelu_(input, lower, upper, training)
+    return ops.rrelu(input, lower, upper, training)
 
 
 def _softmax_dim(name, ndim):
@@ -496,6 +695,19 @@ def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
     """‖x₁ − x₂ + ε‖ₚ over the last dimension (of the broadcast shape), as PyTorch: ε keeps
     the norm differentiable where x₁ = x₂. Shapes: (N, D) or (D,) → (N) or ()."""
     return ops.norm(x1 - x2 + eps, p, max(x1.ndim, x2.ndim) - 1, keepdim=keepdim)
+
+
+def pdist(input, p=2):
+    """‖xᵢ − xⱼ‖ₚ for every pair of rows i < j of input (N, M), in row-major order:
+    (N·(N − 1)/2,), the upper triangle of cdist(x, x). The gradient at a zero distance is 0."""
+    if input.ndim != 2:
+        raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")
+    if not input.is_floating_point():
+        raise RuntimeError("pdist only supports floating-point dtypes")
+    if p < 0:
+        raise RuntimeError("pdist only supports non-negative p values")
+    rows = arange(input.shape[0], device=input.device)
+    return ops.cdist(input, input, p)[rows.unsqueeze(1) < rows]
 
 
 # ---- losses ----------------------------------------------------------------------------------
@@ -825,15 +1037,127 @@ def triplet_margin_loss(anchor, positive, negative, margin=1.0, p=2, eps=1e-6, s
     Shapes: (N, D) or (D)."""
     reduction = _reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
+    return _triplet(anchor, positive, negative, lambda a, b: pairwise_distance(a, b, p, eps),
+                    margin, swap, reduction)
+
+
+def triplet_margin_with_distance_loss(anchor, positive, negative, *, distance_function=None,
+                                      margin=1.0, swap=False, reduction="mean"):
+    """triplet_margin_loss with any distance: ℓ = max(0, d(a, p) − d(a, n) + margin), d =
+    distance_function(x1, x2) (a batch of distances; default pairwise_distance)."""
+    _check_reduction(reduction)
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    distance = pairwise_distance if distance_function is None else distance_function
+    return _triplet(anchor, positive, negative, distance, margin, swap, reduction)
+
+
+def _triplet(anchor, positive, negative, distance, margin, swap, reduction):
     if not anchor.ndim == positive.ndim == negative.ndim:
         raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the "
                            f"same number of dimensions, but got: anchor {anchor.ndim}D, positive "
                            f"{positive.ndim}D, and negative {negative.ndim}D inputs")
-    d_pos = pairwise_distance(anchor, positive, p, eps)
-    d_neg = pairwise_distance(anchor, negative, p, eps)
+    d_pos = distance(anchor, positive)
+    d_neg = distance(anchor, negative)
     if swap:
-        d_neg = ops.minimum(d_neg, pairwise_distance(positive, negative, p, eps))
+        d_neg = ops.minimum(d_neg, distance(positive, negative))
     return _reduce(ops.clamp_min(margin + d_pos - d_neg, 0), reduction)
+
+
+def soft_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """ℓ = log(1 + e^(−y·x)), y = ±1: the two-class logistic loss, computed as −log σ(y·x)
+    (stable for any x)."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    return _reduce(-ops.logsigmoid(target * input), reduction)
+
+
+def multilabel_soft_margin_loss(input, target, weight=None, size_average=None, reduce=None,
+                                reduction="mean"):
+    """ℓₙ = −(1/C)·Σ_c w_c·(y_c·log σ(x_c) + (1 − y_c)·log σ(−x_c)), y ∈ {0, 1}: a logistic
+    loss per class, averaged over the C classes (the last dimension).   (N, C) → (N)"""
+    reduction = _reduction(size_average, reduce, reduction)
+    if reduction not in ("none", "mean", "sum"):
+        raise ValueError(f"{reduction} is not valid")
+    loss = -(target * ops.logsigmoid(input) + (1 - target) * ops.logsigmoid(-input))
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss.sum(-1) / input.shape[-1], reduction)
+
+
+def _long_target(target):
+    if target.dtype is not int64:
+        raise RuntimeError(f"expected scalar type Long but found "
+                           f"{SCALAR_TYPE_NAMES[target.dtype.name]}")
+
+
+def _margin_rows(input):
+    """The (N, C) rows of a multi-class margin loss's input (C) or (N, C); 0-d is one class."""
+    if input.ndim > 2 or (input.ndim and input.shape[-1] == 0):
+        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, "
+                           f"but got: {list(input.shape)}")
+    return input.reshape(-1, input.shape[-1] if input.ndim else 1)
+
+
+def multi_margin_loss(input, target, p=1, margin=1.0, weight=None, size_average=None,
+                      reduce=None, reduction="mean"):
+    """The multi-class hinge loss (of a multi-class SVM), for x (N, C) or (C) and class indices
+    y (N) or ():   ℓₙ = Σ_{i ≠ yₙ} w[yₙ]·max(0, margin − x[n, yₙ] + x[n, i])ᵖ / C,  p = 1 or 2."""
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    if p not in (1, 2):
+        raise ValueError("only p == 1 and p == 2 supported")
+    x = _margin_rows(input)
+    n, c = x.shape
+    _long_target(target)
+    if target.ndim > 1 or target.numel() != n:
+        raise RuntimeError(f"multi_margin_loss: target tensor should be 1-D with size equal to "
+                           f"the number of input samples (batch size). Expected target size "
+                           f"[{n}], but got {list(target.shape)}. Input has shape "
+                           f"{list(input.shape)}.")
+    if weight is not None and (weight.ndim > 1 or weight.numel() != c):
+        raise RuntimeError(f"inconsistent weight size, expected {c} but got "
+                           f"{list(weight.shape)}")
+    y = target.reshape(n, 1)
+    if n:
+        lo, hi = _index_range(y)
+        if lo < 0 or hi >= c:
+            raise RuntimeError("target out of range")
+    hinge = ops.clamp_min(margin - ops.gather(x, 1, y) + x, 0)
+    if p == 2:
+        hinge = hinge * hinge
+    loss = ops.where(arange(c, device=x.device) == y, 0.0, hinge).sum(1) / c
+    if weight is not None:
+        loss = loss * weight.reshape(-1)[y.reshape(-1)]
+    return _reduce(loss.reshape(_shape(target)), reduction)
+
+
+def multilabel_margin_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """The multi-label hinge loss, for x (N, C) or (C) and a target of x's shape that lists each
+    sample's classes, ended by the first −1 (any values after it are ignored):
+        ℓₙ = Σ_{j in yₙ} Σ_{i not in yₙ} max(0, 1 − (x[n, j] − x[n, i])) / C"""
+    reduction = _reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    x = _margin_rows(input)
+    n, c = x.shape
+    _long_target(target)
+    fits = _shape(target) == _shape(input) if input.ndim == 2 else \
+        target.ndim <= 1 and target.numel() == c
+    if not fits:
+        raise RuntimeError(f"inconsistent target size: {list(target.shape)} for input of size: "
+                           f"{list(input.shape)}")
+    y = target.reshape(n, c)
+    if n:
+        lo, hi = _index_range(y)
+        if lo < -1 or hi >= c:
+            raise RuntimeError("argument #2 'target' is out of range")
+    listed = (y == -1).long().cumsum(1) == 0              # the entries before the first −1
+    y = ops.where(listed, y, 0)
+    is_target = ((y.unsqueeze(2) == arange(c, device=x.device)) & listed.unsqueeze(2)).any(1)
+    hinge = ops.clamp_min(1 - ops.gather(x, 1, y).unsqueeze(2) + x.unsqueeze(1), 0)  # (N, j, i)
+    counted = listed.unsqueeze(2) & ~is_target.unsqueeze(1)
+    loss = ops.where(counted, hinge, 0.0).sum((1, 2)) / c
+    return _reduce(loss if input.ndim == 2 else loss.reshape(()), reduction)
 
 
 def poisson_nll_loss(input, target, log_input=True, full=False, size_average=None, eps=1e-8,

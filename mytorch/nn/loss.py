@@ -1,7 +1,8 @@
 """Losses as modules: each stores its options (and class weights as buffers, as PyTorch, so
 they move with `to()` and appear in the state dict) and calls `functional`.
 
-Called as loss(input, target); reduction='mean' (default) | 'sum' | 'none'.
+Called as loss(input, target); reduction='mean' (default) | 'sum' | 'none'. The distances that
+the embedding losses use are modules here too: CosineSimilarity, PairwiseDistance.
 """
 from . import functional as F
 from .module import Module
@@ -177,6 +178,71 @@ class TripletMarginLoss(_Loss):
                                      eps=self.eps, swap=self.swap, reduction=self.reduction)
 
 
+class TripletMarginWithDistanceLoss(_Loss):
+    """ℓ = max(0, d(a, p) − d(a, n) + margin), d = distance_function (a callable or a module,
+    which becomes a child; default PairwiseDistance()); called as loss(anchor, positive,
+    negative)."""
+
+    def __init__(self, *, distance_function=None, margin=1.0, swap=False, reduction="mean"):
+        super().__init__(reduction=reduction)
+        if margin <= 0:
+            raise ValueError(f"TripletMarginWithDistanceLoss: expected margin to be greater than "
+                             f"0, got {margin} instead")
+        self.distance_function = PairwiseDistance() if distance_function is None \
+            else distance_function
+        self.margin = margin
+        self.swap = swap
+
+    def forward(self, anchor, positive, negative):
+        return F.triplet_margin_with_distance_loss(anchor, positive, negative,
+                                                   distance_function=self.distance_function,
+                                                   margin=self.margin, swap=self.swap,
+                                                   reduction=self.reduction)
+
+
+class SoftMarginLoss(_Loss):
+    """ℓ = log(1 + e^(−y·x)), y = ±1"""
+
+    def forward(self, input, target):
+        return F.soft_margin_loss(input, target, reduction=self.reduction)
+
+
+class MultiLabelSoftMarginLoss(_WeightedLoss):
+    """ℓₙ = −(1/C)·Σ_c w_c·(y_c·log σ(x_c) + (1 − y_c)·log σ(−x_c)), y ∈ {0, 1} per class"""
+
+    def forward(self, input, target):
+        return F.multilabel_soft_margin_loss(input, target, weight=self.weight,
+                                             reduction=self.reduction)
+
+
+class MultiMarginLoss(_WeightedLoss):
+    """ℓₙ = Σ_{i ≠ yₙ} w[yₙ]·max(0, margin − x[n, yₙ] + x[n, i])ᵖ / C, p = 1 or 2, for class
+    indices y; see functional.multi_margin_loss."""
+
+    def __init__(self, p=1, margin=1.0, weight=None, size_average=None, reduce=None,
+                 reduction="mean"):
+        super().__init__(weight, size_average, reduce, reduction)
+        if p not in (1, 2):
+            raise ValueError("only p == 1 and p == 2 supported")
+        if weight is not None and weight.ndim != 1:
+            raise ValueError(f"MultiMarginLoss: expected weight to be None or 1D tensor, got "
+                             f"{weight.ndim}D instead")
+        self.p = p
+        self.margin = margin
+
+    def forward(self, input, target):
+        return F.multi_margin_loss(input, target, p=self.p, margin=self.margin,
+                                   weight=self.weight, reduction=self.reduction)
+
+
+class MultiLabelMarginLoss(_Loss):
+    """ℓₙ = Σ_{j in yₙ} Σ_{i not in yₙ} max(0, 1 − (x[n, j] − x[n, i])) / C, the target listing
+    each sample's classes up to the first −1; see functional.multilabel_margin_loss."""
+
+    def forward(self, input, target):
+        return F.multilabel_margin_loss(input, target, reduction=self.reduction)
+
+
 class PoissonNLLLoss(_Loss):
     """ℓ = eˣ − y·x (log_input=True) or x − y·log(x + ε), optionally plus Stirling's log y!"""
 
@@ -217,3 +283,30 @@ class GaussianNLLLoss(_Loss):
     def forward(self, input, target, var):
         return F.gaussian_nll_loss(input, target, var, full=self.full, eps=self.eps,
                                    reduction=self.reduction)
+
+
+# ---- distances -------------------------------------------------------------------------------
+
+class CosineSimilarity(Module):
+    """cos θ = x₁·x₂ / (max(‖x₁‖, ε)·max(‖x₂‖, ε)) along `dim`.   (*, D, *) → (*, *)"""
+
+    def __init__(self, dim=1, eps=1e-8):
+        super().__init__()
+        self.dim = dim
+        self.eps = eps
+
+    def forward(self, x1, x2):
+        return F.cosine_similarity(x1, x2, self.dim, self.eps)
+
+
+class PairwiseDistance(Module):
+    """‖x₁ − x₂ + ε‖ₚ over the last dimension.   (N, D) or (D) → (N) or ()"""
+
+    def __init__(self, p=2.0, eps=1e-6, keepdim=False):
+        super().__init__()
+        self.norm = p
+        self.eps = eps
+        self.keepdim = keepdim
+
+    def forward(self, x1, x2):
+        return F.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)

@@ -299,3 +299,21 @@ class InstanceNorm3d(_InstanceNorm):
     """Instance normalization of (N, C, D, H, W) or unbatched (C, D, H, W) inputs."""
 
     _no_batch_dim = 4
+
+
+class LocalResponseNorm(Module):
+    """y_c = x_c / (k + α/n·Σ_c' x_c'²)^β over the n = size neighbouring channels of c
+    (see F.local_response_norm).   (N, C, *) -> (N, C, *)"""
+
+    def __init__(self, size, alpha=1e-4, beta=0.75, k=1.0):
+        super().__init__()
+        self.size = size
+        self.alpha = alpha
+        self.beta = beta
+        self.k = k
+
+    def forward(self, input):
+        return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self):
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"

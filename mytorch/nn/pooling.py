@@ -1,6 +1,6 @@
-"""Pooling layers: max, average and adaptive pooling over 1, 2 or 3 spatial dimensions, as
-`torch.nn` (the math is in `mytorch/ops/pooling.py`). They hold no parameters; their reprs
-print the arguments as given, as PyTorch's do."""
+"""Pooling layers: max, average, adaptive and power-average (Lp) pooling over 1, 2 or 3 spatial
+dimensions, and max unpooling, as `torch.nn` (the math is in `mytorch/ops/pooling.py`). They
+hold no parameters; their reprs print the arguments as given, as PyTorch's do."""
 from . import functional as F
 from .module import Module
 
@@ -142,3 +142,79 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
 
 class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
     _pool = staticmethod(F.adaptive_max_pool3d)
+
+
+class _LPPoolNd(Module):
+    _pool = None
+
+    def __init__(self, norm_type, kernel_size, stride=None, ceil_mode=False):
+        super().__init__()
+        self.norm_type = norm_type
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.ceil_mode = ceil_mode
+
+    def forward(self, input):
+        return type(self)._pool(input, self.norm_type, self.kernel_size, self.stride,
+                                self.ceil_mode)
+
+    def extra_repr(self):
+        return (f"norm_type={self.norm_type}, kernel_size={self.kernel_size}, "
+                f"stride={self.stride}, ceil_mode={self.ceil_mode}")
+
+
+class LPPool1d(_LPPoolNd):
+    """y = (Σ_window x^p)^(1/p), p = norm_type (1: sum pooling, ∞: max pooling).
+    (N, C, L) -> (N, C, L_out)"""
+    _pool = staticmethod(F.lp_pool1d)
+
+
+class LPPool2d(_LPPoolNd):
+    """y = (Σ_window x^p)^(1/p) over each kernel_size window.   (N, C, H, W) -> (N, C, H_out,
+    W_out), each size ⌊(S − kernel_size)/stride⌋ + 1 (⌈⌉ with ceil_mode)"""
+    _pool = staticmethod(F.lp_pool2d)
+
+
+class LPPool3d(_LPPoolNd):
+    _pool = staticmethod(F.lp_pool3d)
+
+
+class _MaxUnpoolNd(Module):
+    _unpool = None
+    n = None
+
+    def __init__(self, kernel_size, stride=None, padding=0):
+        super().__init__()
+        # as PyTorch's _single / _pair / _triple: an int repeated, a sequence as given
+        as_tuple = lambda v: tuple(v) if isinstance(v, (tuple, list)) else (v,) * self.n  # noqa
+        self.kernel_size = as_tuple(kernel_size)
+        self.stride = as_tuple(stride if stride is not None else kernel_size)
+        self.padding = as_tuple(padding)
+
+    def forward(self, input, indices, output_size=None):
+        return type(self)._unpool(input, indices, self.kernel_size, self.stride, self.padding,
+                                  output_size)
+
+    def extra_repr(self):
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class MaxUnpool1d(_MaxUnpoolNd):
+    """The partial inverse of MaxPool1d: each value put back where `indices` (from
+    MaxPool1d(return_indices=True)) says its maximum was, zeros elsewhere.
+    (N, C, L) -> (N, C, (L − 1)·stride + kernel_size − 2·padding), or output_size"""
+    _unpool = staticmethod(F.max_unpool1d)
+    n = 1
+
+
+class MaxUnpool2d(_MaxUnpoolNd):
+    """The partial inverse of MaxPool2d: each value put back at its index, zeros elsewhere.
+    (N, C, H, W) -> (N, C, H_out, W_out), each (S − 1)·stride + kernel_size − 2·padding;
+    pass output_size=input.size() to undo a pool whose windows did not cover the input."""
+    _unpool = staticmethod(F.max_unpool2d)
+    n = 2
+
+
+class MaxUnpool3d(_MaxUnpoolNd):
+    _unpool = staticmethod(F.max_unpool3d)
+    n = 3

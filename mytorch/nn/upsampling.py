@@ -1,4 +1,6 @@
-"""Upsampling layers: Upsample (F.interpolate as a module) and PixelShuffle / PixelUnshuffle."""
+"""Upsampling layers: Upsample (F.interpolate as a module) and its fixed-mode forms
+UpsamplingNearest2d / UpsamplingBilinear2d; PixelShuffle / PixelUnshuffle and ChannelShuffle,
+which move values between channels and space or between channels."""
 from . import functional as F
 from .module import Module
 
@@ -31,6 +33,22 @@ class Upsample(Module):
         return info + f", mode={self.mode!r}"
 
 
+class UpsamplingNearest2d(Upsample):
+    """Upsample(mode='nearest') for (N, C, H, W): each output pixel copies the input pixel
+    (⌊h·H/H_out⌋, ⌊w·W/W_out⌋)."""
+
+    def __init__(self, size=None, scale_factor=None):
+        super().__init__(size, scale_factor, mode="nearest")
+
+
+class UpsamplingBilinear2d(Upsample):
+    """Upsample(mode='bilinear', align_corners=True) for (N, C, H, W): the corner pixels of
+    input and output coincide, and the rest is interpolated linearly in h and in w."""
+
+    def __init__(self, size=None, scale_factor=None):
+        super().__init__(size, scale_factor, mode="bilinear", align_corners=True)
+
+
 class PixelShuffle(Module):
     """(N, C·r², H, W) -> (N, C, H·r, W·r): channels rearranged into space (sub-pixel
     convolution)."""
@@ -58,3 +76,18 @@ class PixelUnshuffle(Module):
 
     def extra_repr(self):
         return f"downscale_factor={self.downscale_factor}"
+
+
+class ChannelShuffle(Module):
+    """(N, g·k, *) -> (N, k·g, *): the channels of each of the `groups` groups dealt out in turn
+    (channel i·k + j moves to j·g + i), so grouped convolutions that follow mix the groups."""
+
+    def __init__(self, groups):
+        super().__init__()
+        self.groups = groups
+
+    def forward(self, input):
+        return F.channel_shuffle(input, self.groups)
+
+    def extra_repr(self):
+        return f"groups={self.groups}"

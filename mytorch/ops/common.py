@@ -103,12 +103,18 @@ def promote(a, b, name):
         if isinstance(b, Tensor):
             if a._data.dtype is b._data.dtype or a._data.dtype == b._data.dtype:
                 return a, b
-        elif (type(b) is float and a._data.dtype.kind == "f") or \
-                (type(b) is int and a._data.dtype.kind in "fiu"):
+        elif type(b) is float or type(b) is int:
+            kind = a._data.dtype.kind
+            if kind == "f":
+                return a, b
+            if type(b) is int and kind in "iu":
+                return a, int_operand(b, a._data.dtype)
+    elif isinstance(b, Tensor) and (type(a) is float or type(a) is int):
+        kind = b._data.dtype.kind
+        if kind == "f":
             return a, b
-    elif isinstance(b, Tensor) and ((type(a) is float and b._data.dtype.kind == "f") or
-                                    (type(a) is int and b._data.dtype.kind in "fiu")):
-        return a, b
+        if type(a) is int and kind in "iu":
+            return int_operand(a, b._data.dtype), b
     a_t, b_t = isinstance(a, Tensor), isinstance(b, Tensor)
     if a_t and b_t:
         if a._data.dtype is b._data.dtype or a._data.dtype == b._data.dtype:
@@ -129,7 +135,30 @@ def promote(a, b, name):
         a = cast(a, dt)
     if b_t and b.dtype is not dt:
         b = cast(b, dt)
+    if type(a) is int:
+        a = int_operand(a, np.dtype(dt.np))
+    if type(b) is int:
+        b = int_operand(b, np.dtype(dt.np))
     return a, b
+
+
+_INT_RANGES = {np.dtype(t): (int(np.iinfo(t).min), int(np.iinfo(t).max))
+               for t in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32,
+                         np.uint64)}
+
+
+def int_operand(n, dtype):
+    """Python int `n` as an operand of an op on arrays of `dtype`: `n` itself where it fits (or
+    the dtype is not an integer one); else what PyTorch makes of it, the cast to the tensor's
+    dtype, which wraps around modulo 2^bits (uint8: −1 is 255, int8: 300 is 44), where NumPy
+    would raise OverflowError."""
+    bounds = _INT_RANGES.get(dtype)
+    if bounds is None or bounds[0] <= n <= bounds[1]:
+        return n
+    if not -2 ** 63 <= n < 2 ** 64:
+        raise OverflowError(f"int too big to convert: {n} does not fit in 64 bits")
+    lo, hi = bounds
+    return (n - lo) % (hi - lo + 1) + lo
 
 
 def zeros_like(t):

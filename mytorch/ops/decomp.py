@@ -59,9 +59,12 @@ def _failure(backend, a, name, routine, why, **kwargs):
     return LinAlgError(f"{name}: {why(a)}")
 
 
-def _not_positive_definite(backend, a):
-    """The order k of the first leading minor a[:k, :k] that is not positive-definite: every
-    minor after it fails too, so k is found by bisection."""
+def _first_bad_minor(backend, a):
+    """The order k of the first leading minor a[:k, :k] of a matrix a (n, n) that is not
+    positive-definite (LAPACK's info), 0 if there is none: every minor after it fails too,
+    so k is found by bisection."""
+    if not _fails(backend, "cholesky", a):
+        return 0
     lo, hi = 1, a.shape[-1]
     while lo < hi:
         mid = (lo + hi) // 2
@@ -69,8 +72,13 @@ def _not_positive_definite(backend, a):
             hi = mid
         else:
             lo = mid + 1
+    return lo
+
+
+def _not_positive_definite(backend, a):
     return (f"The factorization could not be completed because the input is not "
-            f"positive-definite (the leading minor of order {lo} is not positive-definite).")
+            f"positive-definite (the leading minor of order {_first_bad_minor(backend, a)} is "
+            f"not positive-definite).")
 
 
 def _no_convergence_eigh(a):

@@ -94,7 +94,7 @@ def _check_bounds(parts, shape):
             elif part.size:
                 lo, hi = int(part.min()), int(part.max())
             else:
-                lo = hi = 0
+                lo, hi = 0, -1          # an empty index is in bounds, even of a size-0 dim
             if hi >= n or lo < -n:
                 raise IndexError(f"index {hi if hi >= n else lo} is out of bounds for dimension "
                                  f"{dim} with size {n}")

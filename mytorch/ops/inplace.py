@@ -19,8 +19,8 @@ import warnings
 
 import numpy as np
 
-from . import arithmetic, elementwise, indexing
-from .common import require_tensor
+from . import activation_extra, arithmetic, elementwise, indexing, special
+from .common import int_operand, require_tensor
 from .sampling import _check_probability
 from .. import dtypes
 from ..autograd.grad_mode import _state, no_grad
@@ -121,7 +121,12 @@ def _fast(self, other, ufunc, name, alpha=1):
     if alpha != 1:
         if isinstance(alpha, float) and data.dtype.kind != "f":
             _check_cast(self, dtypes.get_default_dtype())
+        if type(alpha) is int and int_operand(alpha, data.dtype) != alpha:
+            raise RuntimeError(f"{name}: value cannot be converted to type {data.dtype} "
+                               f"without overflow (alpha={alpha})")
         a = a * alpha
+    if type(a) is int:
+        a = int_operand(a, data.dtype)      # wrapped into self's dtype, as PyTorch casts it
     try:
         if type(a) is type(data) and a.dtype == data.dtype:
             _OPERATORS[ufunc](data, a)       # data += a: no casting to ask for
@@ -252,6 +257,37 @@ def relu_(self):
 
 def sigmoid_(self):
     return _inplace(self, elementwise.sigmoid)
+
+
+# the other activations in place: each records a form whose backward does not read the input
+# it overwrites (relu's and hardtanh's save a mask already; the rest, activation_extra.py)
+
+def elu_(self, alpha=1.0):
+    return _inplace(self, activation_extra.elu, alpha)
+
+
+def selu_(self):
+    return _inplace(self, activation_extra.selu)
+
+
+def celu_(self, alpha=1.0):
+    return _inplace(self, activation_extra.celu, alpha)
+
+
+def leaky_relu_(self, negative_slope=0.01):
+    return _inplace(self, activation_extra.leaky_relu, negative_slope)
+
+
+def rrelu_(self, lower=1.0 / 8, upper=1.0 / 3, training=False, generator=None):
+    return _inplace(self, activation_extra.rrelu, lower, upper, training, generator)
+
+
+def hardtanh_(self, min_val=-1.0, max_val=1.0):
+    return _inplace(self, elementwise.hardtanh, min_val, max_val)
+
+
+def threshold_(self, threshold, value):
+    return _inplace(self, activation_extra.threshold, threshold, value)
 
 
 def tanh_(self):
@@ -723,3 +759,66 @@ def hypot_(self, other):
 
 def xlogy_(self, other):
     return _inplace(self, arithmetic.xlogy, other)
+
+
+# ---- in-place forms of the remaining elementwise functions: self = f(self, *args), the
+# out-of-place op committed into self (see _inplace); comparisons write 1/0 in self's dtype
+
+def _in_place(op, name=None):
+    def method(self, *args, **kwargs):
+        return _inplace(self, op, *args, **kwargs)
+    method.__name__ = (name or op.__name__) + "_"
+    method.__doc__ = f"self = {name or op.__name__}(self, ...), in place."
+    return method
+
+
+abs_ = absolute_ = _in_place(elementwise.abs)
+sin_, cos_ = _in_place(elementwise.sin), _in_place(elementwise.cos)
+log_, log1p_, expm1_ = (_in_place(getattr(elementwise, n)) for n in ("log", "log1p", "expm1"))
+rsqrt_, square_, reciprocal_ = (_in_place(getattr(elementwise, n))
+                                for n in ("rsqrt", "square", "reciprocal"))
+sign_, erf_ = _in_place(elementwise.sign), _in_place(elementwise.erf)
+negative_ = neg_
+logit_ = _in_place(elementwise.logit)
+fmod_, remainder_ = _in_place(arithmetic.fmod), _in_place(arithmetic.remainder)
+floor_divide_ = _in_place(arithmetic.floor_divide)
+subtract_, multiply_, true_divide_ = sub_, mul_, div_
+
+
+def divide_(self, other, *, rounding_mode=None):
+    if rounding_mode is None:
+        return div_(self, other)
+    return _inplace(self, arithmetic.div, other, rounding_mode=rounding_mode)
+
+
+digamma_, lgamma_, erfc_, erfinv_, i0_ = (_in_place(getattr(special, n))
+                                          for n in ("digamma", "lgamma", "erfc", "erfinv", "i0"))
+mvlgamma_ = _in_place(special.mvlgamma)
+igamma_, igammac_ = _in_place(special.igamma), _in_place(special.igammac)
+copysign_, heaviside_ = _in_place(special.copysign), _in_place(special.heaviside)
+gcd_, lcm_ = _in_place(special.gcd), _in_place(special.lcm)
+ldexp_, nextafter_ = _in_place(special.ldexp), _in_place(special.nextafter)
+polygamma_ = _in_place(lambda x, n: special.polygamma(n, x), "polygamma")
+
+
+def float_power_(self, exponent):
+    """self = self ** exponent in float64: self must be float64 already."""
+    require_tensor(self, "float_power_")
+    if self.dtype is not dtypes.float64:
+        raise RuntimeError(f"the base given to float_power_ has dtype "
+                           f"{dtypes.SCALAR_TYPE_NAMES[self.dtype.name]} but the operation's "
+                           f"result requires dtype Double")
+    return _inplace(self, special.float_power, exponent)
+
+
+def _compare_in_place(op):
+    def method(self, other):
+        return _logical(self, op, other)
+    method.__name__ = op.__name__ + "_"
+    method.__doc__ = f"self = {op.__name__}(self, other) as 1/0 in self's dtype (see _logical)."
+    return method
+
+
+eq_, ne_, lt_, le_, gt_, ge_ = (_compare_in_place(getattr(arithmetic, n))
+                                for n in ("eq", "ne", "lt", "le", "gt", "ge"))
+greater_, greater_equal_, less_, less_equal_, not_equal_ = gt_, ge_, lt_, le_, ne_

@@ -1,4 +1,5 @@
-"""Pooling over 1, 2 or 3 spatial dimensions: max, average, adaptive average and adaptive max.
+"""Pooling over 1, 2 or 3 spatial dimensions: max, average, adaptive average and adaptive max,
+power-average (Lp) pooling and max unpooling.
 
 Max pooling, y[n, c, l] = max over the window of l of x[n, c, ·], is split in two:
 
@@ -13,6 +14,8 @@ Ties go to the first maximum in the window's row-major order, and NaN wins, as i
 Average pooling is a convolution of each channel with a constant kernel of ones, divided by the
 number of elements counted per window (`count_include_pad`, `divisor_override`). Adaptive
 average pooling is a product with averaging matrices (or a plain mean when the sizes divide).
+Lp pooling is average pooling of x^p; max unpooling is `Place` again, at the indices that max
+pooling returned.
 """
 import math
 
@@ -21,6 +24,7 @@ import numpy as np
 from .common import require_tensor, floating
 from .conv import Conv, windows, _ntuple
 from ..autograd.function import Function
+from ..dtypes import SCALAR_TYPE_NAMES
 from ..tensor import _wrap
 
 
@@ -365,3 +369,134 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
 
 def adaptive_max_pool3d(input, output_size, return_indices=False):
     return adaptive_max_pool(input, output_size, return_indices, n=3, name="adaptive_max_pool3d")
+
+
+# ---- the (values, indices) forms, as torch.nn.functional names them ---------------------------
+
+def max_pool1d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=False):
+    """max_pool1d's (values, indices), whatever return_indices says (as PyTorch)."""
+    return max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool2d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=False):
+    return max_pool2d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def max_pool3d_with_indices(input, kernel_size, stride=None, padding=0, dilation=1,
+                            ceil_mode=False, return_indices=False):
+    return max_pool3d(input, kernel_size, stride, padding, dilation, ceil_mode, True)
+
+
+def adaptive_max_pool1d_with_indices(input, output_size, return_indices=False):
+    """adaptive_max_pool1d's (values, indices), whatever return_indices says (as PyTorch)."""
+    return adaptive_max_pool1d(input, output_size, True)
+
+
+def adaptive_max_pool2d_with_indices(input, output_size, return_indices=False):
+    return adaptive_max_pool2d(input, output_size, True)
+
+
+def adaptive_max_pool3d_with_indices(input, output_size, return_indices=False):
+    return adaptive_max_pool3d(input, output_size, True)
+
+
+# ---- power-average pooling --------------------------------------------------------------------
+
+def lp_pool(input, norm_type, kernel_size, stride=None, ceil_mode=False, *, n, name):
+    """y = (Σ_window x^p)^(1/p), p = norm_type: p = 1 sums each window, p → ∞ takes its max.
+    Computed as PyTorch does, (avg_pool(x^p)·K)^(1/p), so a window that ceil_mode cuts short
+    is scaled up to the full kernel size K."""
+    kernel = _ntuple(kernel_size, n, "kernel_size", name)
+    require_tensor(input, name)
+    means = avg_pool(input.pow(norm_type), kernel, stride, 0, ceil_mode, n=n, name=name)
+    return (means * math.prod(kernel)).pow(1.0 / norm_type)
+
+
+def lp_pool1d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """x (N, C, L) or (C, L) -> (N, C, L_out):  y = (Σ_window x^p)^(1/p)"""
+    return lp_pool(input, norm_type, kernel_size, stride, ceil_mode, n=1, name="lp_pool1d")
+
+
+def lp_pool2d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    """x (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out):  y = (Σ_window x^p)^(1/p)"""
+    return lp_pool(input, norm_type, kernel_size, stride, ceil_mode, n=2, name="lp_pool2d")
+
+
+def lp_pool3d(input, norm_type, kernel_size, stride=None, ceil_mode=False):
+    return lp_pool(input, norm_type, kernel_size, stride, ceil_mode, n=3, name="lp_pool3d")
+
+
+# ---- max unpooling ----------------------------------------------------------------------------
+
+def _unpool_size(x, kernel, stride, padding, output_size, name):
+    """The output's spatial size: (S − 1)·s + K − 2p per dimension, or output_size (n values, or
+    n + 2 with batch and channels), which may differ from that by less than one stride."""
+    n = len(kernel)
+    default = tuple((s - 1) * st + k - 2 * p
+                    for s, st, k, p in zip(x.shape[2:], stride, kernel, padding))
+    if output_size is None:
+        return default
+    output_size = tuple(int(o) for o in output_size)
+    if len(output_size) == n + 2:
+        output_size = output_size[2:]
+    if len(output_size) != n:
+        raise ValueError(f"{name}(): output_size should be a sequence containing {n} or {n + 2} "
+                         f"elements, but it has a length of '{len(output_size)}'")
+    for d, (o, s, st) in enumerate(zip(output_size, default, stride)):
+        if not s - st < o < s + st:
+            raise ValueError(f'{name}(): invalid output_size "{output_size}" (dim {d} must be '
+                             f'between {s - st} and {s + st})')
+    return output_size
+
+
+def max_unpool(input, indices, kernel_size, stride=None, padding=0, output_size=None, *, n, name):
+    """The partial inverse of max pooling: y = zeros of the pooled input's size, with each
+    x[n, c, l] written at the place indices[n, c, l] (a flat index into the plane, as
+    max_pool*d(return_indices=True) gives) names;  ∂L/∂x = g picked at those places."""
+    require_tensor(input, name)
+    require_tensor(indices, name, "indices")
+    if indices.shape != input.shape:
+        raise RuntimeError(f"{name}(): Expected shape of indices to be same as that of the input "
+                           f"tensor ({list(input.shape)}) but got indices tensor with shape: "
+                           f"{list(indices.shape)}")
+    if indices.dtype.name != "int64":
+        raise RuntimeError(f"{name}(): elements in indices should be type int64 but got: "
+                           f"{SCALAR_TYPE_NAMES[indices.dtype.name]}")
+    x, unbatched = _batched(input, n, name)
+    kernel = _ntuple(kernel_size, n, "kernel_size", name)
+    stride = kernel if stride is None else _ntuple(stride, n, "stride", name)
+    padding = _ntuple(padding, n, "padding", name)
+    out = _unpool_size(x, kernel, stride, padding, output_size, name)
+    plane = math.prod(out)
+    index = indices.unsqueeze(0) if unbatched else indices
+    if index.numel():
+        device = x.device
+        lo, hi = device.backend.to_host(device.xp.stack([index._data.min(), index._data.max()]))
+        if lo < 0 or hi >= plane:
+            raise RuntimeError(f"{name}(): Found an invalid max index: {lo if lo < 0 else hi} "
+                               f"(output volumes are of size {'x'.join(map(str, out))})")
+    N, C = x.shape[:2]
+    # the plane's index into y read as 1-d: each (n, c) plane starts (n·C + c)·plane further on
+    starts = _wrap(x.device.xp.arange(N * C).reshape((N, C) + (1,) * n) * plane, x.device)
+    y = Place.apply(x, index + starts, (N, C) + out, True)
+    return y.squeeze(0) if unbatched else y
+
+
+def max_unpool1d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """x (N, C, L) or (C, L) -> (N, C, L_out), L_out = (L − 1)·stride + kernel_size − 2·padding"""
+    return max_unpool(input, indices, kernel_size, stride, padding, output_size, n=1,
+                      name="max_unpool1d")
+
+
+def max_unpool2d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    """x (N, C, H, W) or (C, H, W) -> (N, C, H_out, W_out), each size
+    (S − 1)·stride + kernel_size − 2·padding unless output_size says otherwise"""
+    return max_unpool(input, indices, kernel_size, stride, padding, output_size, n=2,
+                      name="max_unpool2d")
+
+
+def max_unpool3d(input, indices, kernel_size, stride=None, padding=0, output_size=None):
+    return max_unpool(input, indices, kernel_size, stride, padding, output_size, n=3,
+                      name="max_unpool3d")

@@ -11,6 +11,9 @@ docstring as PyTorch's documentation gives it. lr_scheduler.py holds the schedul
 in place under `no_grad`, as Tensor methods or (the Adam family) through the tensor's own
 backend namespace, so they run on whatever device the parameter lives on.
 LBFGS (lbfgs.py, quasi-Newton) treats all parameters as one flat vector and needs a closure.
+ASGD (asgd.py) keeps a running average of the iterates, Rprop (rprop.py) a step size per
+coordinate from the gradient's sign, Adafactor (adafactor.py) a factored second moment.
+swa_utils.py holds weight averaging: AveragedModel (SWA, EMA), SWALR, update_bn.
 What does not live here: parameters themselves (`mytorch.nn`), gradient clipping
 (`mytorch.nn.utils`), saving to files (`mytorch.save`).
 """
@@ -25,7 +28,10 @@ from .rmsprop import RMSprop
 from .adagrad import Adagrad
 from .adadelta import Adadelta
 from .lbfgs import LBFGS
-from . import lr_scheduler
+from .asgd import ASGD
+from .rprop import Rprop
+from .adafactor import Adafactor
+from . import lr_scheduler, swa_utils
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "Adamax", "NAdam", "RAdam", "RMSprop", "Adagrad",
-           "Adadelta", "LBFGS", "lr_scheduler"]
+           "Adadelta", "LBFGS", "ASGD", "Rprop", "Adafactor", "lr_scheduler", "swa_utils"]

@@ -17,9 +17,10 @@ Where state lives. State tensors are made with `zeros_like(param)`: on the param
 in its dtype. Before each update the state is brought to where the parameter is now, so a
 model moved with `Module.to` (which keeps the parameter objects) keeps a working optimizer;
 `load_state_dict` copies every loaded tensor to its parameter's device and dtype. The one
-exception is the step counter "step" (and NAdam's running product "mu_product"), a 0-d float32
-tensor kept on the host as PyTorch keeps it: the bias corrections need it as a Python number
-every step, and reading it from a GPU would stall the device.
+exception is the step counter "step" (and NAdam's running product "mu_product", ASGD's step
+size "eta" and averaging weight "mu"), a 0-d float32 tensor kept on the host as PyTorch keeps
+it: the bias corrections need it as a Python number every step, and reading it from a GPU would
+stall the device.
 
 state_dict() has PyTorch's layout, with parameters replaced by their position (counted across
 groups in order):
@@ -83,7 +84,7 @@ def _hooked_step(step):
     return wrapper
 
 
-_HOST_SCALARS = ("step", "mu_product")      # state kept as host float32 scalars, never moved
+_HOST_SCALARS = ("step", "mu_product", "eta", "mu")   # host float32 scalars, never moved
 
 
 def step_counter(value=0.0):
@@ -93,7 +94,7 @@ def step_counter(value=0.0):
 
 def _to_param(param, value, key=None):
     """A saved state value made for `param`: a fresh tensor on its device (floating values in
-    its dtype); "step" (and "mu_product") becomes a host float32 scalar; dicts, lists and tuples
+    its dtype); a _HOST_SCALARS entry becomes a host float32 scalar; dicts, lists and tuples
     recursively."""
     if key in _HOST_SCALARS:
         return step_counter(float(value))
