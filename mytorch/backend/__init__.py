@@ -2,7 +2,10 @@
 
 A *backend* is a small object that knows one array library: its namespace `xp` (NumPy or
 CuPy), how to copy arrays to and from the host, its random generator, and the few operations
-whose spelling differs between libraries (`scatter_add`, `sliding_window_view`, `erf`).
+whose spelling differs between libraries (`scatter_add`, `sliding_window_view`, `erf`, and
+`linalg`, which turns a failed routine into one LinAlgError whether the library raised or, as
+CuPy does, returned non-finite numbers). special.py holds the special functions (lgamma,
+digamma, erfinv, ...), written with `xp` operations only so that both libraries run them.
 Backends are registered by name; a `device` ("cpu", "cuda:0") names a backend and an index.
 
 Nothing above this package imports NumPy for tensor data: ops use `ctx.xp`, and tensors use
