@@ -103,8 +103,15 @@ class Tensor:
     def stride(self, dim=None):
         """How many elements apart consecutive entries of each dimension sit in memory, as a
         tuple (one int for `dim`): (3, 1) for a contiguous 2×3 tensor, (1, 3) for its `.t()`,
-        0 for an expanded dimension."""
-        steps = tuple(s // self._data.itemsize for s in self._data.strides)
+        0 for an expanded dimension. A fresh empty tensor reports row-major strides, a size-0
+        dimension counted as 1, as PyTorch (NumPy says 0 for all)."""
+        data = self._data
+        steps = tuple(s // data.itemsize for s in data.strides)
+        if not data.size and not any(steps):
+            steps = [1] * data.ndim
+            for d in range(data.ndim - 2, -1, -1):
+                steps[d] = steps[d + 1] * max(data.shape[d + 1], 1)
+            steps = tuple(steps)
         if dim is None:
             return steps
         if not steps:

@@ -212,7 +212,6 @@ def _i(*v):
      r"repeats must have the same size as input along dim"),
     (lambda: mt.repeat_interleave(mt.ones(2), mt.tensor([1, -1])), RuntimeError,
      "can not be negative"),
-    (lambda: mt.unique(mt.ones(2, 2), dim=0), NotImplementedError, "flatten first"),
     (lambda: mt.mv(mt.ones(2, 3), mt.ones(3, 1)), RuntimeError, "matrix @ vector expected"),
     (lambda: mt.finfo(mt.int64), TypeError, "requires a floating point input type"),
     (lambda: mt.tensordot(mt.ones(2, 3), mt.ones(2, 3), 1), RuntimeError,

@@ -447,3 +447,134 @@ def test_recorded_in_place_that_overwrites_a_saved_input_raises():
     y.lgamma_()
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         y.sum().backward()
+
+
+# ---- torch.special's scaled Bessel, normal-distribution, entropy and zeta functions ---------
+
+SP = mt.special
+INF, NAN = math.inf, math.nan
+
+
+@pytest.mark.parametrize("name, x, want", [
+    # torch 2.13, float64
+    ("i0e", [-50.0, 0.1, 3.0, 700.0], [0.056561626647454184, 0.9071009257823011,
+                                       0.24300035416182536, 0.015081295651531355]),
+    ("i1e", [-50.0, 0.1, 3.0, 700.0], [-0.055993123892895395, 0.045298446808809324,
+                                       0.19682671329730084, 0.015070519444716846]),
+    ("erfcx", [-3.0, 0.2, 10.0, 1e5], [16205.988853999586, 0.8090195199015808,
+                                       0.05614099274382259, 5.6418958351954685e-06]),
+    ("ndtr", [-3.0, 0.3, 2.0], [0.0013498980316300946,            # mpmath: torch's is 7e-15 off
+                                0.6179114221889527, 0.9772498680518208]),
+    ("ndtri", [1e-10, 0.025, 0.9], [-6.361340902404056, -1.9599639845400545, 1.2815515655446004]),
+    ("log_ndtr", [-20.0, -1.0, 0.5], [-203.9171553710973, -1.841021645009264,
+                                      -0.36894641528865635]),
+    ("entr", [0.25, 5.0], [0.34657359027997264, -8.047189562170502]),
+    ("spherical_bessel_j0", [0.1, 2.0, -7.0], [0.9983341664682815, 0.45464871341284085,
+                                               0.09385522838839844]),
+])
+def test_special_reference_values(name, x, want, device):
+    close(getattr(SP, name)(f64(x, device)), want, rtol=2e-15)
+
+
+def test_tails_beyond_torch():
+    """mpmath (40 digits): where PyTorch's float64 loses digits (erfcx far left, from the
+    rounding of x², ndtr's cancellation), and where Φ underflows."""
+    close(SP.erfcx(f64([-24.42])), [1.934807996807101686e259], rtol=1e-15)
+    close(SP.ndtr(f64([-8.4])), [2.2323931972880437e-17], rtol=1e-14)
+    close(SP.log_ndtr(f64([-40.0])), [-804.6084420137538])
+    close(SP.ndtr(SP.ndtri(f64([1e-300, 1e-100, 1e-20]))), [1e-300, 1e-100, 1e-20], rtol=1e-12)
+
+
+@pytest.mark.parametrize("name, want", [
+    # torch 2.13 at (nan, inf, -inf)
+    ("i0e", [NAN, 0.0, 0.0]), ("i1e", [NAN, 0.0, -0.0]), ("erfcx", [NAN, 0.0, INF]),
+    ("ndtr", [NAN, 1.0, 0.0]), ("ndtri", [NAN, NAN, NAN]), ("log_ndtr", [NAN, 0.0, -INF]),
+    ("entr", [NAN, -INF, -INF]), ("spherical_bessel_j0", [NAN, 0.0, 0.0]),
+])
+def test_special_values_at_nan_and_inf(name, want, device):
+    close(getattr(SP, name)(f64([NAN, INF, -INF], device)), want)
+
+
+def test_ndtri_edges_and_symmetry():
+    close(SP.ndtri(f64([0.0, 1.0, -0.1, 1.1, 0.5])), [-INF, INF, NAN, NAN, 0.0])
+    p = f64([1e-5, 0.1, 0.3])
+    close(SP.ndtri(1 - p), -SP.ndtri(p), rtol=1e-11)     # 1 − p rounds, not ndtri
+
+
+def test_erfcx_far_left_overflows():
+    close(SP.erfcx(f64([-30.0, -26.0])), [INF, 7.65772493e293], rtol=1e-8)
+
+
+def test_entr_edges():
+    close(SP.entr(f64([0.0, -1.0, 1.0])), [0.0, -INF, -0.0])
+
+
+def test_zeta_values_and_edges(device):
+    # ζ(2) = π²/6; torch 2.13 for the others
+    close(SP.zeta(f64([2.0, 3.0, 4.5, 2.0], device), f64([1.0, 0.5, 2.0, -1.5], device)),
+          [math.pi ** 2 / 6, 8.414398322117158, 0.054707510761454255, 9.379246644989124])
+    close(SP.zeta(f64([3.0]), 1.0), [ZETA3])
+    close(SP.zeta(2.5, f64([1e9])), [(1 / 1.5 + 0.5e-9) * 1e9 ** -1.5])
+    # poles at x = 1 and q = 0, −1, …; NaN for x < 1 and for q < 0 with x not an integer
+    close(SP.zeta(f64([1.0, 0.5, 2.0, 2.0, 2.5]), f64([1.0, 1.0, 0.0, -3.0, -1.5])),
+          [INF, NAN, INF, INF, NAN])
+
+
+def test_zeta_gradient_only_in_q():
+    x = f64([2.0, 3.0]).requires_grad_()
+    q = f64([1.0, 2.5]).requires_grad_()
+    g, = mt.autograd.grad(SP.zeta(x.detach(), q).sum(), q)
+    close(g, -x.detach() * SP.zeta(x.detach() + 1, q.detach()))
+    with pytest.raises(NotImplementedError, match="the derivative for 'zeta' is not implemented"):
+        SP.zeta(x, q).sum().backward()
+
+
+def test_xlog1py_values_and_zeros():
+    close(SP.xlog1py(f64([2.0, -0.5]), f64([1e-10, 3.0])),
+          [1.9999999999000001e-10, -0.6931471805599453])          # torch 2.13
+    close(SP.xlog1py(f64([0.0, 0.0, 1.0]), f64([NAN, -2.0, -2.0])), [NAN, 0.0, NAN])
+    close(SP.xlog1py(2, f64([1.0])), [2 * math.log(2)])
+    close(SP.xlog1py(f64([1.0]), 2), [math.log(3)])
+    x = f64([0.0]).requires_grad_()
+    gx, = mt.autograd.grad(SP.xlog1py(x, f64([-1.0])).sum(), x)
+    close(gx, [0.0])                          # PyTorch's rule at x = 0, y ≤ −1
+
+
+def test_xlog1py_and_zeta_need_a_tensor():
+    with pytest.raises(TypeError, match=r"xlog1py\(\): expected at least one Tensor operand, got "
+                                        "float and float"):
+        SP.xlog1py(2.0, 3.0)
+    with pytest.raises(TypeError, match=r"zeta\(\): expected at least one Tensor operand"):
+        SP.zeta(2.0, 3.0)
+
+
+def test_new_special_dtypes():
+    for name in ("i0e", "i1e", "erfcx", "ndtr", "ndtri", "log_ndtr", "entr",
+                 "spherical_bessel_j0"):
+        assert getattr(SP, name)(mt.tensor([1, 2])).dtype == mt.float32, name
+        assert getattr(SP, name)(mt.tensor([0.5], dtype=mt.float32)).dtype == mt.float32, name
+    assert SP.zeta(mt.tensor([2]), mt.tensor([1])).dtype == mt.float32
+    assert SP.xlog1py(mt.tensor([1]), mt.tensor([1])).dtype == mt.float32
+    assert SP.zeta(mt.tensor([2.0], dtype=mt.float64), 1).dtype == mt.float64
+
+
+def test_spherical_bessel_j0_has_no_gradient():
+    """As PyTorch: the result never requires grad."""
+    x = f64([0.3, 2.0]).requires_grad_()
+    y = SP.spherical_bessel_j0(x)
+    assert not y.requires_grad and y.grad_fn is None
+    close(y, np.sin([0.3, 2.0]) / [0.3, 2.0], rtol=1e-15)
+
+
+def test_special_softmax_aliases():
+    x = mt.tensor([[1.0, 2.0, 3.0]])
+    y = SP.softmax(x, 1, dtype=mt.float64)
+    assert y.dtype == mt.float64
+    close(y, mt.softmax(x.double(), 1), rtol=0)
+    close(SP.log_softmax(x, dim=-1), mt.log_softmax(x, -1), rtol=0)
+
+
+def test_torch_special_only_names_are_not_top_level():
+    for name in ("i0e", "i1e", "erfcx", "ndtr", "ndtri", "log_ndtr", "entr", "zeta", "xlog1py",
+                 "spherical_bessel_j0"):
+        assert not hasattr(mt, name) and hasattr(SP, name), name

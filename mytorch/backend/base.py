@@ -9,6 +9,8 @@ class LinAlgError(RuntimeError):
     positive-definite, an iteration that did not converge. `mytorch.linalg.LinAlgError`, a
     RuntimeError, as torch.linalg.LinAlgError."""
 
+    __module__ = "mytorch.linalg"       # where users import it from: tracebacks, reprs, pickle
+
 
 class Backend:
     """One array library. Subclasses fill in the attributes and methods below.

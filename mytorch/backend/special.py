@@ -1,6 +1,7 @@
 """Special functions for array libraries that lack them: log-gamma, digamma and polygamma, the
-inverse error function and erfc, the modified Bessel functions I₀ and I₁, and the regularized
-incomplete gamma functions.
+inverse error function, erfc and erfcx, the normal distribution (ndtr, log_ndtr, ndtri), the
+modified Bessel functions I₀ and I₁ (and their scaled forms), the regularized incomplete gamma
+functions, the Hurwitz zeta function, entr and the spherical Bessel function j₀.
 
 NumPy has none of these for arrays (np.i0 aside), so they are written here once, with array
 operations only (`xp` is NumPy, CuPy or any namespace like them), in float64; the caller casts
@@ -13,21 +14,26 @@ sum adds terms of one sign:
     erfinv                       M. Giles' single-precision approximation ("Approximating the
                                  erfinv function", GPU Computing Gems, 2011), then three Halley
                                  steps on erf (on ln erfc near ±1, where 1 − |x| is exact)
-    i0, i1                       the power series (all terms positive) up to |x| = 25, the
+    ndtri                        the same, from ln 2q for q = min(p, 1 − p)
+    erfcx, ndtr, log_ndtr        Cody's erfc ranges without their factor e^(−x²)
+    i0, i1, i0e, i1e             the power series (all terms positive) up to |x| = 25, the
                                  asymptotic series eˣ/√(2πx)·Σ aₖ/xᵏ above
+    zeta                         Euler–Maclaurin summation (Cephes' zeta)
     igamma, igammac              the series of P(a, x) for x < a + 1, else the continued
                                  fraction of Q(a, x) (Cephes' igam/igamc)
 
 Accuracy: a few float64 ulps, except near the zeros of lgamma (x = 1, 2) and digamma
 (x ≈ 1.4616), where the error is a few ulps of the terms, not of the result, and for
-igamma with large a, whose prefactor e^(a·ln x − x − lnΓ(a)) loses about a·ln x ulps.
+igamma with large a, whose prefactor e^(a·ln x − x − lnΓ(a)) loses about a·ln x ulps, and
+ndtr far left, where the rounding of x/√2 costs about x² ulps (1e-13 at x = −29), as in PyTorch.
 Special values (poles, ±inf, NaN) follow PyTorch.
 """
 import contextlib
 import math
 from fractions import Fraction
 
-from .erf import erf as _erf, _small as _erf_small, _erfc_middle, _erfc_large, _THRESH
+from .erf import (erf as _erf, _small as _erf_small, _erfc_middle, _erfc_large, _ratio, _THRESH,
+                  _C, _D, _P, _Q, _INV_SQRT_PI)
 
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 _SHIFT = 10.0         # lgamma and digamma: Stirling's series from here up
@@ -182,34 +188,108 @@ _GILES_TAIL = (2.83297682, 1.00167406, 0.00943887047, -0.0076224613, 0.005739507
 _TWO_INV_SQRT_PI = 2 / math.sqrt(math.pi)
 
 
+def _inverse_erf(xp, a, log_rest):
+    """The y ≥ 0 with erf(y) = a, for 0 ≤ a < 1 given together with log_rest = ln(1 − a), which
+    the caller may know more exactly than a itself (ndtri does).
+
+    The start: Giles' approximation for w = −ln((1 − a)(1 + a)) ≤ 36, beyond it the asymptotic
+    y² ≈ w − ½ln(πw) (from erfc y ≈ e^(−y²)/(y√π)). Then Halley's step
+    y ← y − 2f·f′/(2f′² − f·f″) for a ≤ ½ on f(y) = erf(y) − a, with f′ = 2/√π·e^(−y²) and
+    f″ = −2y·f′; for a > ½ on f(y) = ln erfc(y) − log_rest = ln erfcx(y) − y² − log_rest, with
+    f′ = −2/√π/erfcx(y) and f″ = −2y·f′ − f′², which is exact to round-off even where erf(y)
+    rounds to 1 or erfc(y) underflows, and nearly linear in y² in the tail, so that the steps
+    converge from a rough start."""
+    w = -(log_rest + xp.log1p(a))
+    far = w > 36
+    tail = _horner(xp.sqrt(xp.where(far, 36.0, w)) - 3, _GILES_TAIL)
+    tail = xp.where(far, xp.sqrt(w - 0.5 * xp.log(math.pi * w)) / xp.maximum(a, 0.5), tail)
+    y = a * xp.where(w < 5, _horner(w - 2.5, _GILES_CENTRAL), tail)
+    near_one = a > 0.5
+    for _ in range(3):
+        scaled = erfcx(xp, y)
+        f = xp.where(near_one, xp.log(scaled) - y * y - log_rest, _erf(xp, y) - a)
+        d1 = xp.where(near_one, -_TWO_INV_SQRT_PI / scaled, _TWO_INV_SQRT_PI * xp.exp(-y * y))
+        d2 = -2 * y * d1 - xp.where(near_one, d1 * d1, 0.0)
+        y = y - 2 * f * d1 / (2 * d1 * d1 - f * d2)
+    return y
+
+
 def erfinv(xp, x):
     """erfinv(x), the y in (−inf, inf) with erf(y) = x, for −1 ≤ x ≤ 1 (±inf at ±1, NaN
-    outside).
-
-    Halley's step y ← y − 2f·f′/(2f′² − f·f″) for a = |x| ≤ ½ on f(y) = erf(y) − a, with
-    f′ = 2/√π·e^(−y²) =: s and f″ = −2y·s; for a > ½ on f(y) = ln erfc(y) − ln(1 − a), with
-    f′ = −s/erfc(y) and f″ = −2y·f′ − f′², which is exact to round-off even where erf(y) rounds
-    to 1 and nearly linear in y² in the tail, so that the steps converge from a rough start."""
+    outside); see _inverse_erf."""
     x = x.astype(xp.float64, copy=False)
     with quiet(xp):
         magnitude = xp.abs(x)
         inside = magnitude < 1
         a = xp.where(inside, magnitude, 0.0)
-        w = -xp.log((1 - a) * (1 + a))
-        central = w < 5
-        y = a * xp.where(central, _horner(w - 2.5, _GILES_CENTRAL),
-                         _horner(xp.sqrt(w) - 3, _GILES_TAIL))
-        near_one = a > 0.5
-        log_rest = xp.log(1 - a)
-        for _ in range(3):
-            tail = erfc(xp, y)
-            slope = _TWO_INV_SQRT_PI * xp.exp(-y * y)
-            f = xp.where(near_one, xp.log(tail) - log_rest, _erf(xp, y) - a)
-            d1 = xp.where(near_one, -slope / tail, slope)
-            d2 = -2 * y * d1 - xp.where(near_one, d1 * d1, 0.0)
-            y = y - 2 * f * d1 / (2 * d1 * d1 - f * d2)
+        y = _inverse_erf(xp, a, xp.log1p(-a))
         y = xp.where(inside, y, xp.where(magnitude == 1, math.inf, math.nan))
         return xp.where(x < 0, -y, xp.where(x == 0, x, y))
+
+
+def _exp_square(xp, y):
+    """e^(y²), with y² split as r² + (y − r)(y + r), r = y rounded down to a multiple of 1/16
+    (r² is exact), so that the rounding of y² does not grow with the exponent."""
+    r = xp.floor(y * 16.0) / 16.0
+    return xp.exp(r * r) * xp.exp((y - r) * (y + r))
+
+
+def erfcx(xp, x):
+    """erfcx(x) = e^(x²)·erfc(x), the scaled complementary error function: Cody's erfc ranges
+    without their factor e^(−x²) for |x| > 0.46875 (so erfcx(x) ~ 1/(x√π) never underflows),
+    and erfcx(−x) = 2e^(x²) − erfcx(x) (+inf below x ≈ −26.6: e^(x²) overflows)."""
+    x = x.astype(xp.float64, copy=False)
+    with quiet(xp):
+        y = xp.abs(x)
+        small = y <= _THRESH
+        middle = y <= 4.0
+        ym = xp.where(middle, y, 1.0)
+        z = 1.0 / (y * y)
+        large = (_INV_SQRT_PI - z * _ratio(z, _P[5], _P[:5], _Q[:5])) / y
+        tail = xp.where(middle, _ratio(ym, _C[8], _C[:8], _D[:8]), large)
+        tail = xp.where(x < 0, xp.where(y < 27, 2 * _exp_square(xp, y) - tail, math.inf), tail)
+        xs = xp.where(small, x, 0.0)
+        return xp.where(small, xp.exp(xs * xs) * (1 - _erf_small(xs)), tail)
+
+
+_SQRT_HALF = math.sqrt(0.5)
+
+
+def ndtr(xp, x):
+    """Φ(x) = ½·erfc(−x/√2), the standard normal distribution function (PyTorch's split: ½ +
+    ½·erf(t) for |t| < √½, t = x/√2, else ½·erfc(|t|), mirrored for x > 0)."""
+    x = x.astype(xp.float64, copy=False)
+    with quiet(xp):
+        t = x * _SQRT_HALF
+        half_tail = 0.5 * erfc(xp, xp.abs(t))
+        out = xp.where(x > 0, 1 - half_tail, half_tail)
+        return xp.where(xp.abs(t) < _SQRT_HALF, 0.5 + 0.5 * _erf(xp, t), out)
+
+
+def log_ndtr(xp, x):
+    """ln Φ(x): ln(erfcx(−t)/2) − t² for x < −1 (t = x/√2), where Φ underflows, else
+    log1p(−erfc(t)/2) (PyTorch's formulas)."""
+    x = x.astype(xp.float64, copy=False)
+    with quiet(xp):
+        t = x * _SQRT_HALF
+        low = x < -1
+        tl = xp.where(low, t, -1.0)
+        th = xp.where(low, 0.0, t)
+        return xp.where(low, xp.log(erfcx(xp, -tl) / 2) - tl * tl, xp.log1p(-erfc(xp, th) / 2))
+
+
+def ndtri(xp, p):
+    """Φ⁻¹(p), the x with Φ(x) = p, for 0 ≤ p ≤ 1 (∓inf at 0 and 1, NaN outside):
+    x = ∓√2·erfinv(1 − 2q) with q = min(p, 1 − p), computed by _inverse_erf from ln 2q, which
+    is exact where 1 − 2q is not."""
+    p = p.astype(xp.float64, copy=False)
+    with quiet(xp):
+        inside = (p > 0) & (p < 1)
+        q = xp.where(inside, xp.minimum(p, 1 - p), 0.5)
+        z = math.sqrt(2) * _inverse_erf(xp, 1 - 2 * q, xp.log(2 * q))
+        out = xp.where(p < 0.5, -z, z)
+        edge = xp.where(p == 0, -math.inf, xp.where(p == 1, math.inf, math.nan))
+        return xp.where(inside, out, edge)
 
 
 _BESSEL_SWITCH = 25.0
@@ -217,10 +297,11 @@ _BESSEL_SERIES_TERMS = 42        # (x/2)^(2k)/(k!)² at k = 42, x = 25: < 1e-17 
 _BESSEL_ASYMPTOTIC_TERMS = 22    # the 22nd term of the asymptotic series at x = 25: < 1e-17
 
 
-def _bessel_i(xp, nu, x):
-    """Iᵥ(|x|) for ν = 0 or 1:
+def _bessel_i(xp, nu, x, scaled=False):
+    """Iᵥ(|x|) for ν = 0 or 1, or with `scaled` e^(−|x|)·Iᵥ(|x|):
         Iᵥ(x) = Σₖ (x/2)^(2k+ν)/(k!(k + ν)!)                       x ≤ 25
-        Iᵥ(x) = eˣ/√(2πx)·Σₖ (−1)ᵏ aₖ/xᵏ,  aₖ = Πⱼ≤ₖ (4ν² − (2j − 1)²)/(8j)   x > 25"""
+        Iᵥ(x) = eˣ/√(2πx)·Σₖ (−1)ᵏ aₖ/xᵏ,  aₖ = Πⱼ≤ₖ (4ν² − (2j − 1)²)/(8j)   x > 25
+    (the scaled asymptotic form drops eˣ, so it never overflows)"""
     y = xp.abs(x.astype(xp.float64, copy=False))
     with quiet(xp):
         small = y <= _BESSEL_SWITCH
@@ -236,8 +317,10 @@ def _bessel_i(xp, nu, x):
         for j in range(1, _BESSEL_ASYMPTOTIC_TERMS + 1):
             coefficient *= (4 * nu * nu - (2 * j - 1) ** 2) / (8 * j)
             coefficients.append(coefficient * (-1) ** j)
-        asymptotic = xp.exp(big) / xp.sqrt(2 * math.pi * big) * _horner(1 / big, coefficients)
-        return xp.where(small, total, asymptotic)
+        series = _horner(1 / big, coefficients)
+        if scaled:
+            return xp.where(small, total * xp.exp(-s), series / xp.sqrt(2 * math.pi * big))
+        return xp.where(small, total, xp.exp(big) / xp.sqrt(2 * math.pi * big) * series)
 
 
 def i0(xp, x):
@@ -248,6 +331,17 @@ def i0(xp, x):
 def i1(xp, x):
     """I₁(x), of order 1 (odd)."""
     out = _bessel_i(xp, 1, x)
+    return xp.where(x < 0, -out, out)
+
+
+def i0e(xp, x):
+    """e^(−|x|)·I₀(x), finite for every finite x (0 at ±inf)."""
+    return _bessel_i(xp, 0, x, scaled=True)
+
+
+def i1e(xp, x):
+    """e^(−|x|)·I₁(x) (odd)."""
+    out = _bessel_i(xp, 1, x, scaled=True)
     return xp.where(x < 0, -out, out)
 
 
@@ -319,3 +413,65 @@ def igamma(xp, a, x, upper=False):
         if not upper:
             return lower
         return xp.where(fraction, q, xp.where(series, 1 - p, 1 - lower))
+
+
+# Euler–Maclaurin's tail for ζ(x, q): the (2j)!/B₂ⱼ for j = 1…12 (B₂₀, B₂₂, B₂₄ join the nine
+# Bernoulli numbers above)
+_ZETA_DIVISORS = [float(math.factorial(2 * j) / b) for j, b in enumerate(
+    _BERNOULLI + [Fraction(-174611, 330), Fraction(854513, 138), Fraction(-236364091, 2730)], 1)]
+_ZETA_SHIFT = 9
+
+
+def zeta(xp, x, q):
+    """ζ(x, q) = Σₖ₌₀^∞ (q + k)^(−x), the Hurwitz zeta function (x > 1), by Euler–Maclaurin
+    summation as Cephes' zeta: with w = q + n (n = 9, more for q < 0, so that w > 9),
+        ζ(x, q) = Σₖ₌₀ⁿ⁻¹ (q + k)^(−x) + w^(1−x)/(x − 1) + w^(−x)/2
+                  + Σⱼ₌₁¹² B₂ⱼ/(2j)!·x(x + 1)…(x + 2j − 2)·w^(−x−2j+1)
+    and (1/(x − 1) + 1/(2q))·q^(1−x) for q > 1e8. The edges as PyTorch: +inf at x = 1 and at
+    q = 0, −1, −2, …; NaN for x < 1, and for q < 0 with x not an integer."""
+    x, q = xp.broadcast_arrays(x.astype(xp.float64, copy=False), q.astype(xp.float64, copy=False))
+    with quiet(xp):
+        pole = (x == 1) | ((x > 1) & (q <= 0) & (q == xp.floor(q)))
+        undefined = (x < 1) | ((q < 0) & (x != xp.floor(x)))
+        regular = ~pole & ~undefined
+        x = xp.where(regular, x, 2.0)
+        q = xp.where(regular, q, 1.0)
+        extra = xp.where(q < 0, xp.ceil(-q), 0.0)       # q < 0: shift by ⌈−q⌉ more
+        steps = _ZETA_SHIFT + (int(extra.max()) if extra.size else 0)
+        n = _ZETA_SHIFT + extra
+        total = xp.zeros_like(q)
+        for k in range(steps):
+            total = total + xp.where(k < n, (q + k) ** -x, 0.0)
+        w = q + n
+        b = w ** -x
+        total = total + w * b / (x - 1) + 0.5 * b
+        rising = xp.ones_like(x)
+        for j, divisor in enumerate(_ZETA_DIVISORS):
+            rising = rising * (x + 2 * j)
+            b = b / w
+            total = total + rising * b / divisor
+            rising = rising * (x + 2 * j + 1)
+            b = b / w
+        far = (1 / (x - 1) + 0.5 / q) * q ** (1 - x)
+        out = xp.where(q > 1e8, far, total)
+        return xp.where(pole, math.inf, xp.where(undefined, math.nan, out))
+
+
+def entr(xp, x):
+    """−x·ln x for x > 0, 0 at x = 0, −inf for x < 0 (NaN stays NaN)."""
+    with quiet(xp):
+        out = xp.where(x > 0, -x * xp.log(xp.where(x > 0, x, 1)), xp.where(x == 0, 0, -math.inf))
+        return xp.where(xp.isnan(x), x, out).astype(x.dtype, copy=False)
+
+
+_SPHERICAL_SERIES = [(-1) ** k / math.factorial(2 * k + 1) for k in range(12)]
+
+
+def spherical_bessel_j0(xp, x):
+    """j₀(x) = sin(x)/x, by its series Σₖ (−x²)ᵏ/(2k + 1)! for |x| < ½; 0 at ±inf."""
+    x = x.astype(xp.float64, copy=False)
+    with quiet(xp):
+        small = xp.abs(x) < 0.5
+        safe = xp.where(small | xp.isinf(x), 1.0, x)
+        out = xp.where(small, _horner(x * x, _SPHERICAL_SERIES), xp.sin(safe) / safe)
+        return xp.where(xp.isinf(x), 0.0, out)

@@ -2,6 +2,7 @@
 
     module.py         Module: registration of parameters, buffers and children; state_dict,
                       to(), train/eval, hooks, repr
+    backward_hooks.py the identity Function behind the module backward hooks
     parameter.py      Parameter: a tensor that a module learns
     containers.py     Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict,
                       Identity, Flatten, Unflatten

@@ -12,6 +12,8 @@ Everything else follows from these, in insertion order: `named_parameters()` yie
 `repr()` prints the tree. Parameters shared by two modules (tied weights) are yielded once.
 """
 import itertools
+import warnings
+import weakref
 from collections import OrderedDict, namedtuple
 from collections.abc import Mapping
 
@@ -19,7 +21,10 @@ from ..tensor import Tensor
 from ..autograd import no_grad
 from ..autograd.engine import zero_grads
 from ..ops.conversion import _parse_to
+from .backward_hooks import BackwardHook, register_old_backward_hooks
 from .parameter import Parameter
+
+_EXTRA_STATE_KEY_SUFFIX = "_extra_state"
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -38,14 +43,16 @@ class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpec
 
 class RemovableHandle:
     """Returned by the `register_*_hook` methods; `remove()` unregisters the hook (also usable
-    as a context manager)."""
+    as a context manager). `module`: the module whose call hooks these are (see
+    `Module._call_hooks`)."""
 
     _next_id = 0
 
-    def __init__(self, hooks_dict, *extra_dicts):
+    def __init__(self, hooks_dict, *extra_dicts, module=None):
         self.id = RemovableHandle._next_id
         RemovableHandle._next_id += 1
         self._dicts = (hooks_dict,) + extra_dicts
+        self._module = None if module is None else weakref.ref(module)
 
     def remove(self):
         for d in self._dicts:
@@ -53,6 +60,9 @@ class RemovableHandle:
                 d.discard(self.id)
             else:
                 d.pop(self.id, None)
+        module = self._module() if self._module is not None else None
+        if module is not None:
+            module._update_call_hooks()
 
     def __enter__(self):
         return self
@@ -94,18 +104,42 @@ class Module:
     in `__init__` (after `super().__init__()`), and define `forward`."""
 
     training: bool
+    # True: __init__ passes its arguments on to the next class in the MRO (for a mixin that
+    # comes after Module); False: __init__ takes none
+    call_super_init: bool = False
+    _version: int = 1           # the "version" in the local_metadata state-dict hooks get
+    # True when some forward or backward hook may be registered: __call__ checks this one flag
+    # and, when it is False, just runs forward. The register_* methods set it and their
+    # handles' remove() recomputes it (a hook put into the dicts by hand is not seen)
+    _call_hooks: bool = False
 
-    def __init__(self):
+    def __init__(self, *args, **kwargs):
+        if not self.call_super_init and kwargs:
+            raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword "
+                            f"argument '{next(iter(kwargs))}'")
+        if not self.call_super_init and args:
+            raise TypeError(f"{type(self).__name__}.__init__() takes 1 positional argument but "
+                            f"{len(args) + 1} were given")
         set_ = object.__setattr__
         set_(self, "training", True)
         set_(self, "_parameters", {})
         set_(self, "_buffers", {})
         set_(self, "_non_persistent_buffers_set", set())
         set_(self, "_modules", {})
+        set_(self, "_call_hooks", False)
         set_(self, "_forward_pre_hooks", OrderedDict())
         set_(self, "_forward_pre_hooks_with_kwargs", set())
         set_(self, "_forward_hooks", OrderedDict())
         set_(self, "_forward_hooks_with_kwargs", set())
+        set_(self, "_backward_pre_hooks", OrderedDict())
+        set_(self, "_backward_hooks", OrderedDict())
+        set_(self, "_is_full_backward_hook", None)
+        set_(self, "_state_dict_hooks", OrderedDict())
+        set_(self, "_state_dict_pre_hooks", OrderedDict())
+        set_(self, "_load_state_dict_pre_hooks", OrderedDict())
+        set_(self, "_load_state_dict_post_hooks", OrderedDict())
+        if self.call_super_init:
+            super().__init__(*args, **kwargs)
 
     def forward(self, *args, **kwargs):
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required '
@@ -114,8 +148,14 @@ class Module:
     # ---- calling: forward with hooks -------------------------------------------------------
 
     def __call__(self, *args, **kwargs):
-        if not (self._forward_pre_hooks or self._forward_hooks):
+        if not self._call_hooks:
             return self.forward(*args, **kwargs)
+        full_hooks = pre_hooks = old_hooks = ()
+        if self._backward_hooks or self._backward_pre_hooks:
+            pre_hooks = list(self._backward_pre_hooks.values())
+            hooks = list(self._backward_hooks.values())
+            full_hooks = hooks if self._is_full_backward_hook else ()
+            old_hooks = () if self._is_full_backward_hook else hooks
         for hook_id, hook in list(self._forward_pre_hooks.items()):
             if hook_id in self._forward_pre_hooks_with_kwargs:
                 result = hook(self, args, kwargs)
@@ -128,6 +168,10 @@ class Module:
                 result = hook(self, args)
                 if result is not None:
                     args = result if isinstance(result, tuple) else (result,)
+        bw_hook = None
+        if full_hooks or pre_hooks:
+            bw_hook = BackwardHook(self, full_hooks, pre_hooks)
+            args = bw_hook.setup_input_hook(args)
         output = self.forward(*args, **kwargs)
         for hook_id, hook in list(self._forward_hooks.items()):
             if hook_id in self._forward_hooks_with_kwargs:
@@ -136,30 +180,76 @@ class Module:
                 result = hook(self, args, output)
             if result is not None:
                 output = result
+        if bw_hook is not None:
+            if not isinstance(output, (Tensor, tuple)):
+                warnings.warn("For backward hooks to be called, module output should be a Tensor "
+                              f"or a tuple of Tensors but received {type(output)}", stacklevel=2)
+            output = bw_hook.setup_output_hook(output)
+        if old_hooks:
+            register_old_backward_hooks(self, old_hooks, args, output)
         return output
+
+    def _update_call_hooks(self):
+        object.__setattr__(self, "_call_hooks", bool(
+            self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
+            or self._backward_pre_hooks))
+
+    def _add_hook(self, hooks, hook, prepend=False, *extra_dicts):
+        """Put `hook` into the OrderedDict `hooks` (first when prepend) under a new handle."""
+        handle = RemovableHandle(hooks, *extra_dicts, module=self)
+        hooks[handle.id] = hook
+        if prepend:
+            hooks.move_to_end(handle.id, last=False)
+        object.__setattr__(self, "_call_hooks", True)
+        return handle
 
     def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
         """Call `hook(module, args)` before every forward; a non-None result replaces the
         positional arguments (with_kwargs=True: `hook(module, args, kwargs)` returning
         `(args, kwargs)`)."""
-        handle = RemovableHandle(self._forward_pre_hooks, self._forward_pre_hooks_with_kwargs)
-        self._forward_pre_hooks[handle.id] = hook
+        handle = self._add_hook(self._forward_pre_hooks, hook, prepend,
+                                self._forward_pre_hooks_with_kwargs)
         if with_kwargs:
             self._forward_pre_hooks_with_kwargs.add(handle.id)
-        if prepend:
-            self._forward_pre_hooks.move_to_end(handle.id, last=False)
         return handle
 
     def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False):
         """Call `hook(module, args, output)` after every forward; a non-None result replaces the
         output (with_kwargs=True: `hook(module, args, kwargs, output)`)."""
-        handle = RemovableHandle(self._forward_hooks, self._forward_hooks_with_kwargs)
-        self._forward_hooks[handle.id] = hook
+        handle = self._add_hook(self._forward_hooks, hook, prepend,
+                                self._forward_hooks_with_kwargs)
         if with_kwargs:
             self._forward_hooks_with_kwargs.add(handle.id)
-        if prepend:
-            self._forward_hooks.move_to_end(handle.id, last=False)
         return handle
+
+    def register_full_backward_pre_hook(self, hook, prepend=False):
+        """Call `hook(module, grad_output)` when the gradients of the module's outputs are
+        computed, before they go into its forward's graph; a non-None result (a tuple as long
+        as grad_output) replaces grad_output. Entries are None for outputs that are not
+        tensors or get no gradient."""
+        return self._add_hook(self._backward_pre_hooks, hook, prepend)
+
+    def register_full_backward_hook(self, hook, prepend=False):
+        """Call `hook(module, grad_input, grad_output)` when the gradients of the module's
+        inputs are computed; a non-None result (a tuple as long as grad_input) replaces
+        grad_input. grad_input has an entry per positional input, None for non-tensors; when no
+        input requires grad the hook runs with the output gradients, grad_input all None. The
+        module's tensor inputs and outputs become views: changing one in place is an error."""
+        if self._is_full_backward_hook is False:
+            raise RuntimeError("Cannot use both regular backward hooks and full backward hooks "
+                               "on a single Module. Please use only one of them.")
+        object.__setattr__(self, "_is_full_backward_hook", True)
+        return self._add_hook(self._backward_hooks, hook, prepend)
+
+    def register_backward_hook(self, hook):
+        """Deprecated (use `register_full_backward_hook`): `hook(module, grad_input,
+        grad_output)` runs on the gradients of the last autograd node of the forward, its
+        inputs' and its outputs', not the module's own, as in PyTorch."""
+        if self._is_full_backward_hook is True:
+            raise RuntimeError("Cannot use both regular backward hooks and full backward hooks "
+                               "on a single Module. Please use only one of them.")
+        object.__setattr__(self, "_is_full_backward_hook", False)
+        return self._add_hook(self._backward_hooks, hook)
 
     # ---- registration ----------------------------------------------------------------------
 
@@ -223,6 +313,21 @@ class Module:
             if not isinstance(module, Module):
                 raise AttributeError(f"`{item}` is not an nn.Module")
         return module
+
+    def set_submodule(self, target, module, strict=False):
+        """Put `module` at the dotted path `target` (its parent must exist), replacing the
+        module there; strict=True: only replace, an absent one is an AttributeError."""
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        parent_path, _, name = target.rpartition(".")
+        parent = self.get_submodule(parent_path)
+        if strict and not hasattr(parent, name):
+            raise AttributeError(f"{parent._get_name()} has no attribute `{name}`")
+        if hasattr(parent, name) and not isinstance(getattr(parent, name), Module):
+            raise AttributeError(f"`{name}` is not an nn.Module")
+        setattr(parent, name, module)
 
     def get_parameter(self, target):
         module_path, _, name = target.rpartition(".")
@@ -414,11 +519,12 @@ class Module:
 
     # ---- devices and dtypes ----------------------------------------------------------------
 
-    def _apply(self, fn):
+    def _apply(self, fn, recurse=True):
         """Replace every parameter's and buffer's data by `fn(tensor)`, keeping the Parameter
         objects (so optimizers that hold them stay valid); gradients follow."""
-        for module in self.children():
-            module._apply(fn)
+        if recurse:
+            for module in self.children():
+                module._apply(fn)
         with no_grad():
             for p in self._parameters.values():
                 if p is None:
@@ -470,6 +576,22 @@ class Module:
         from .. import float16
         return self._cast_floats(float16)
 
+    def type(self, dst_type):
+        """Cast every parameter and buffer (integer ones too) to `dst_type`, a dtype or a
+        type name such as 'mytorch.DoubleTensor'; returns self."""
+        return self._apply(lambda t: t.type(dst_type))
+
+    def to_empty(self, *, device, recurse=True):
+        """Move parameters and buffers to `device` without copying their values: each becomes
+        uninitialized memory of its shape and dtype there; returns self."""
+        from ..factories import empty_like
+        return self._apply(lambda t: empty_like(t, device=device), recurse=recurse)
+
+    def share_memory(self):
+        """A no-op that returns self: PyTorch moves the tensors to shared memory for
+        torch.multiprocessing, which mytorch does not have."""
+        return self
+
     # ---- state dict ------------------------------------------------------------------------
 
     def _save_to_state_dict(self, destination, prefix, keep_vars):
@@ -479,21 +601,75 @@ class Module:
         for name, b in self._buffers.items():
             if b is not None and name not in self._non_persistent_buffers_set:
                 destination[prefix + name] = b if keep_vars else b.detach()
+        if type(self).get_extra_state is not Module.get_extra_state:
+            destination[prefix + _EXTRA_STATE_KEY_SUFFIX] = self.get_extra_state()
+
+    def get_extra_state(self):
+        """Override (with `set_extra_state`) to save any picklable value in the state dict
+        under '<prefix>_extra_state'."""
+        raise RuntimeError("Reached a code path in Module.get_extra_state() that should never be "
+                           "called.")
+
+    def set_extra_state(self, state):
+        """Override (with `get_extra_state`) to take back the value saved under
+        '<prefix>_extra_state' when the state dict is loaded."""
+        raise RuntimeError("Reached a code path in Module.set_extra_state() that should never be "
+                           "called.")
 
     def state_dict(self, *, destination=None, prefix="", keep_vars=False):
         """An OrderedDict from dotted names ('0.weight', 'bn.running_mean') to detached tensors
-        (sharing memory with the model): parameters, then persistent buffers, then children."""
+        (sharing memory with the model): parameters, then persistent buffers, then children.
+        The state-dict pre-hooks run first, the post-hooks after the children."""
         if destination is None:
             destination = OrderedDict()
+        for hook in self._state_dict_pre_hooks.values():
+            hook(self, prefix, keep_vars)
         self._save_to_state_dict(destination, prefix, keep_vars)
         for name, module in self._modules.items():
             if module is not None:
                 module.state_dict(destination=destination, prefix=prefix + name + ".",
                                   keep_vars=keep_vars)
+        if self._state_dict_hooks:
+            local_metadata = {"version": self._version}
+            for hook in self._state_dict_hooks.values():
+                if hook(self, destination, prefix, local_metadata) is not None:
+                    raise RuntimeError("state_dict post-hook must return None")
         return destination
+
+    def register_state_dict_pre_hook(self, hook):
+        """Call `hook(module, prefix, keep_vars)` before `state_dict()` saves this module."""
+        return self._add_state_dict_hook(self._state_dict_pre_hooks, hook)
+
+    def register_state_dict_post_hook(self, hook):
+        """Call `hook(module, state_dict, prefix, local_metadata)` once `state_dict()` has saved
+        this module and its children; it may change state_dict in place and must return None."""
+        return self._add_state_dict_hook(self._state_dict_hooks, hook)
+
+    def register_load_state_dict_pre_hook(self, hook):
+        """Call `hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs)` before this module's keys are loaded (it may rename keys
+        of state_dict, a copy, in place). As in PyTorch, strict is always True here."""
+        return self._add_state_dict_hook(self._load_state_dict_pre_hooks, hook)
+
+    def register_load_state_dict_post_hook(self, hook):
+        """Call `hook(module, incompatible_keys)` once this module and its children are loaded;
+        it may change incompatible_keys.missing_keys / unexpected_keys in place (which strict
+        then checks) and must return None."""
+        return self._add_state_dict_hook(self._load_state_dict_post_hooks, hook)
+
+    @staticmethod
+    def _add_state_dict_hook(hooks, hook):
+        handle = RemovableHandle(hooks)
+        hooks[handle.id] = hook
+        return handle
 
     def _load_from_state_dict(self, state_dict, prefix, missing_keys, unexpected_keys,
                               error_msgs, assign):
+        if self._load_state_dict_pre_hooks:
+            local_metadata = {"assign_to_params_buffers": True} if assign else {}
+            for hook in self._load_state_dict_pre_hooks.values():
+                hook(self, state_dict, prefix, local_metadata, True, missing_keys,
+                     unexpected_keys, error_msgs)
         persistent = {k: v for k, v in self._buffers.items()
                       if k not in self._non_persistent_buffers_set}
         local = {k: v for k, v in itertools.chain(self._parameters.items(), persistent.items())
@@ -528,8 +704,16 @@ class Module:
                                   f"in the model are {param.shape} and whose dimensions in the "
                                   f"checkpoint are {value.shape}, an exception occurred : "
                                   f"{exc.args}.")
+        extra_key = prefix + _EXTRA_STATE_KEY_SUFFIX
+        if type(self).set_extra_state is not Module.set_extra_state:
+            if extra_key in state_dict:
+                self.set_extra_state(state_dict[extra_key])
+            else:
+                missing_keys.append(extra_key)
+        elif extra_key in state_dict:
+            unexpected_keys.append(extra_key)
         for key in state_dict:
-            if key.startswith(prefix):
+            if key.startswith(prefix) and key != extra_key:
                 head = key[len(prefix):].split(".", 1)
                 if len(head) > 1:
                     if head[0] not in self._modules:
@@ -541,18 +725,29 @@ class Module:
         """Copy the tensors of `state_dict` into this module's parameters and buffers (in place,
         so optimizers keep working). strict=True: any missing or unexpected key, like any shape
         mismatch, is a RuntimeError listing them all; strict=False reports them in the returned
-        `_IncompatibleKeys(missing_keys, unexpected_keys)`."""
+        `_IncompatibleKeys(missing_keys, unexpected_keys)`. Each module's load-state-dict
+        pre-hooks run before its keys are loaded, its post-hooks after its children's."""
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing, unexpected, errors = [], [], []
 
-        def load(module, prefix):
-            module._load_from_state_dict(state_dict, prefix, missing, unexpected, errors, assign)
+        def load(module, local_state_dict, prefix):
+            module._load_from_state_dict(local_state_dict, prefix, missing, unexpected, errors,
+                                         assign)
             for name, child in module._modules.items():
                 if child is not None:
-                    load(child, prefix + name + ".")
+                    child_prefix = prefix + name + "."
+                    load(child, {k: v for k, v in local_state_dict.items()
+                                 if k.startswith(child_prefix)}, child_prefix)
+            incompatible = _IncompatibleKeys(missing, unexpected)
+            for hook in module._load_state_dict_post_hooks.values():
+                if hook(module, incompatible) is not None:
+                    raise AssertionError("Hooks registered with "
+                                         "``register_load_state_dict_post_hook`` are not expected "
+                                         "to return new values, if incompatible_keys need to be "
+                                         "modified, it should be done inplace.")
 
-        load(self, "")
+        load(self, OrderedDict(state_dict), "")
         if strict:
             if unexpected:
                 errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(

@@ -30,14 +30,23 @@ def _as_shape(normalized_shape):
 
 
 
-def _affine_parameters(module, size, device, dtype):
-    """`weight` and `bias` of `size` (filled by reset_parameters), or both None when size is
-    None (affine=False), registered so they appear in state_dict as PyTorch's do."""
-    for name in ("weight", "bias"):
-        if size is None:
+def _affine_parameters(module, size, bias, device, dtype):
+    """`weight` and `bias` of `size` (filled by reset_parameters), registered so they appear
+    in state_dict as PyTorch's do: both None when size is None (affine=False), bias None when
+    bias=False."""
+    for name, wanted in (("weight", True), ("bias", bias)):
+        if size is None or not wanted:
             module.register_parameter(name, None)
         else:
             setattr(module, name, Parameter(empty(size, device=device, dtype=dtype)))
+
+
+def _reset_affine(module):
+    """γ = 1, β = 0 (the parameters that exist)."""
+    if module.affine:
+        init.ones_(module.weight)
+        if module.bias is not None:
+            init.zeros_(module.bias)
 
 class LayerNorm(Module):
     """y = (x − E[x]) / √(Var[x] + ε)·γ + β, statistics over the last len(normalized_shape)
@@ -104,24 +113,23 @@ class RMSNorm(Module):
 
 class GroupNorm(Module):
     """The C channels split into num_groups groups; each (sample, group) normalized over its
-    channels and positions; then γ, β per channel.   input (N, C, *)"""
+    channels and positions; then γ, β per channel (bias=False: γ only).   input (N, C, *)"""
 
     def __init__(self, num_groups, num_channels, eps=1e-5, affine=True, device=None,
-                 dtype=None):
+                 dtype=None, *, bias=True):
         super().__init__()
         if num_channels % num_groups != 0:
-            raise ValueError("num_channels must be divisible by num_groups")
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups "
+                             f"({num_groups})")
         self.num_groups = num_groups
         self.num_channels = num_channels
         self.eps = eps
         self.affine = affine
-        _affine_parameters(self, num_channels if affine else None, device, dtype)
+        _affine_parameters(self, num_channels if affine else None, bias, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
-        if self.affine:
-            init.ones_(self.weight)
-            init.zeros_(self.bias)
+        _reset_affine(self)
 
     def forward(self, input):
         if input.ndim < 2 or input.shape[1] != self.num_channels:
@@ -138,20 +146,21 @@ class _NormBase(Module):
     """What BatchNorm and InstanceNorm share: num_features, eps, momentum, the affine γ, β
     (affine=True) and the running estimates (track_running_stats=True).
 
+    bias=False (keyword-only): γ without β.
     Buffers: running_mean (zeros), running_var (ones), num_batches_tracked (0, int64).
     momentum: the weight of each new batch in the running estimates. track_running_stats=False:
     no buffers, statistics of the input in both modes.
     """
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=True,
-                 track_running_stats=True, device=None, dtype=None):
+                 track_running_stats=True, device=None, dtype=None, *, bias=True):
         super().__init__()
         self.num_features = num_features
         self.eps = eps
         self.momentum = momentum
         self.affine = affine
         self.track_running_stats = track_running_stats
-        _affine_parameters(self, num_features if affine else None, device, dtype)
+        _affine_parameters(self, num_features if affine else None, bias, device, dtype)
         if track_running_stats:
             self.register_buffer("running_mean", zeros(num_features, device=device, dtype=dtype))
             self.register_buffer("running_var", ones(num_features, device=device, dtype=dtype))
@@ -180,9 +189,7 @@ class _NormBase(Module):
 
     def reset_parameters(self):
         self.reset_running_stats()
-        if self.affine:
-            init.ones_(self.weight)
-            init.zeros_(self.bias)
+        _reset_affine(self)
 
     def _check_input_dim(self, input):
         raise NotImplementedError
@@ -254,8 +261,9 @@ class _InstanceNorm(_NormBase):
     _no_batch_dim = None            # the rank of an unbatched input: (C, L) is 2 for 1d
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, affine=False,
-                 track_running_stats=False, device=None, dtype=None):
-        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype)
+                 track_running_stats=False, device=None, dtype=None, *, bias=True):
+        super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype,
+                         bias=bias)
 
     def _check_input_dim(self, input):
         ranks = (self._no_batch_dim, self._no_batch_dim + 1)

@@ -30,15 +30,8 @@ class _PadNd(Module):
             (padding,) * (2 * self.n)
 
     def _check_input_dim(self, input):
-        """Reflection and replication pad the last len(padding) / 2 dimensions of a batched or
-        unbatched input of that rank, as PyTorch's kernels."""
-        rank = len(self.padding) // 2
-        if len(self.padding) in (2, 4, 6) and input.dim() in (rank + 1, rank + 2):
-            return
-        raise NotImplementedError(f"{type(self).__name__}: padding size {len(self.padding)} is "
-                                  f"not supported for {input.dim()}D input tensor; non-constant "
-                                  f"padding takes 2 values for 2D or 3D input, 4 for 3D or 4D, "
-                                  f"6 for 4D or 5D")
+        """Nothing beyond F.pad's checks (its rank rules for reflect and replicate are
+        PyTorch's); circular padding checks its input's rank itself, as PyTorch's module."""
 
     def forward(self, input):
         self._check_input_dim(input)
@@ -52,9 +45,6 @@ class _ConstantPadNd(_PadNd):
     def __init__(self, padding, value):
         super().__init__(padding)
         self.value = value
-
-    def _check_input_dim(self, input):
-        """Any input of at least len(padding) / 2 dimensions (F.pad checks it)."""
 
     def forward(self, input):
         return F.pad(input, self.padding, "constant", self.value)

@@ -111,7 +111,8 @@ from .inplace import (bitwise_and_, bitwise_or_, bitwise_xor_, bitwise_not_, log
 from .special import (lgamma, digamma, polygamma, mvlgamma, erfc, erfinv, i0, i1, igamma,
                       igammac, copysign, fmax, fmin, logaddexp2, float_power, ldexp, frexp,
                       heaviside, nextafter, gcd, lcm, signbit, isposinf, isneginf, isreal,
-                      absolute, negative, multiply, divide, subtract, true_divide)
+                      absolute, negative, multiply, divide, subtract, true_divide, i0e, i1e,
+                      erfcx, ndtr, ndtri, log_ndtr, entr, zeta, xlog1py, spherical_bessel_j0)
 from .inplace import (abs_, absolute_, sin_, cos_, log_, log1p_, expm1_, rsqrt_, square_,
                       reciprocal_, sign_, erf_, negative_, logit_, fmod_, remainder_,
                       floor_divide_, subtract_, multiply_, divide_, true_divide_, digamma_,
@@ -129,6 +130,8 @@ _INTERNAL |= {"unfold"}     # a Tensor method only: torch has no torch.unfold
 _INTERNAL |= {"im2col", "col2im"}   # torch.nn.functional.unfold / fold only
 _INTERNAL |= {"affine_grid", "grid_sample", "gumbel_softmax"}   # torch.nn.functional only
 _INTERNAL |= {"i1"}             # torch.special.i1 only (mytorch.special)
+_INTERNAL |= {"i0e", "i1e", "erfcx", "ndtr", "ndtri", "log_ndtr", "entr", "zeta", "xlog1py",
+              "spherical_bessel_j0"}                           # torch.special only
 _INTERNAL |= {"softshrink"}     # torch.nn.functional only
 _INTERNAL |= {"max_pool2d_with_indices", "max_pool3d_with_indices", "lp_pool1d", "lp_pool2d",
               "lp_pool3d", "max_unpool1d", "max_unpool2d", "max_unpool3d",

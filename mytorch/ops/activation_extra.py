@@ -11,8 +11,8 @@ exact here.
 import math
 
 from .arithmetic import where
-from .common import floating, require_tensor
-from .elementwise import _SELU_ALPHA, _SELU_SCALE
+from .common import floating
+from .elementwise import _SELU_ALPHA, _SELU_SCALE, _floating_only
 from .. import dtypes
 from ..autograd.function import Function
 from ..random import generator_for
@@ -50,15 +50,6 @@ def softshrink(input, lambd=0.5):
         raise RuntimeError(f"lambda must be in range [0, {top:g}] for input dtype "
                            f"{dtypes.SCALAR_TYPE_NAMES[x.dtype.name]}, but found {lambd:g}")
     return Shrink.apply(x, lambd, True)
-
-
-def _floating_only(input, name):
-    """PyTorch has no integer kernel for these activations: NotImplementedError, as its."""
-    require_tensor(input, name)
-    if input._data.dtype.kind != "f":
-        raise NotImplementedError(f'"{name}" not implemented for '
-                                  f"'{dtypes.SCALAR_TYPE_NAMES[input.dtype.name]}'")
-    return input
 
 
 class LeakyRelu(Function):

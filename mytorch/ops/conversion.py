@@ -111,7 +111,7 @@ def _check_bit_cast(input, new):
             f"{dtypes.SCALAR_TYPE_NAMES[new.name]} (different element sizes)")
     if data.ndim == 0:
         raise RuntimeError(f"self.dim() cannot be 0 {what}")
-    strides = input.stride() if data.size else _empty_strides(data.shape)
+    strides = input.stride()
     contiguous = f"self.stride(-1) must be 1 {what}, but got {strides[-1]}"
     if new.itemsize < data.itemsize:
         if strides[-1] != 1:
@@ -131,15 +131,6 @@ def _check_bit_cast(input, new):
         if stride % ratio:
             raise RuntimeError(f"self.stride({dim}) must be divisible by {ratio} {what}, but "
                                f"got {stride}")
-
-
-def _empty_strides(shape):
-    """The strides PyTorch gives an empty tensor (NumPy gives 0): row-major, a size-0 dimension
-    counted as 1."""
-    strides = [1] * len(shape)
-    for d in range(len(shape) - 2, -1, -1):
-        strides[d] = strides[d + 1] * max(shape[d + 1], 1)
-    return strides
 
 
 def _storage_offset(t):

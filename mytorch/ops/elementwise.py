@@ -5,12 +5,14 @@ backward.
 Each backward is the derivative times the incoming gradient g = ∂L/∂y, written with tensor ops
 so that it can itself be differentiated. Where the derivative is simplest in terms of the output
 (exp, tanh, sigmoid, ...) the output is saved, not the input. Integer inputs are computed in the
-default float dtype, as in PyTorch.
+default float dtype, as in PyTorch, except where PyTorch has no integer kernel (elu, leaky_relu,
+silu, gelu, ...: NotImplementedError, as its) and in hardtanh and relu6, which keep integers.
 """
 import math
 
 from .arithmetic import where
 from .common import floating, require_tensor, zeros_like
+from .. import dtypes
 from ..autograd.function import Function
 from ..autograd.grad_mode import is_grad_enabled
 from ..tensor import Tensor, _wrap
@@ -318,6 +320,16 @@ def erf(input):
     return Erf.apply(floating(input, "erf"))
 
 
+def _floating_only(input, name):
+    """`input` when floating; PyTorch has no integer kernel for `name`: NotImplementedError, as
+    its, for integer and bool tensors (the float path as cheap as `floating`'s)."""
+    if isinstance(input, Tensor) and input._data.dtype.kind == "f":
+        return input
+    require_tensor(input, name)
+    raise NotImplementedError(f'"{name}" not implemented for '
+                              f"'{dtypes.SCALAR_TYPE_NAMES[input.dtype.name]}'")
+
+
 class Relu(Function):
     """y = max(x, 0);  ∂y/∂x = 1 where x > 0, else 0 (0 at x = 0, as in PyTorch)"""
     array_backward = True
@@ -352,7 +364,7 @@ class LeakyRelu(Function):
 
 
 def leaky_relu(input, negative_slope=0.01):
-    return LeakyRelu.apply(floating(input, "leaky_relu"), negative_slope)
+    return LeakyRelu.apply(_floating_only(input, "leaky_relu"), negative_slope)
 
 
 class Elu(Function):
@@ -371,7 +383,7 @@ class Elu(Function):
 
 
 def elu(input, alpha=1.0):
-    return Elu.apply(floating(input, "elu"), alpha)
+    return Elu.apply(_floating_only(input, "elu"), alpha)
 
 
 class Gelu(Function):
@@ -418,7 +430,7 @@ class GeluTanh(Function):
 
 def gelu(input, approximate="none"):
     """GELU with the exact erf (default) or `approximate='tanh'`."""
-    x = floating(input, "gelu")
+    x = _floating_only(input, "gelu")
     if approximate == "none":
         return Gelu.apply(x)
     if approximate == "tanh":
@@ -441,7 +453,7 @@ class Silu(Function):
 
 
 def silu(input):
-    return Silu.apply(floating(input, "silu"))
+    return Silu.apply(_floating_only(input, "silu"))
 
 
 class Softplus(Function):
@@ -463,7 +475,7 @@ class Softplus(Function):
 
 
 def softplus(input, beta=1.0, threshold=20.0):
-    return Softplus.apply(floating(input, "softplus"), beta, threshold)
+    return Softplus.apply(_floating_only(input, "softplus"), beta, threshold)
 
 
 class Clamp(Function):
@@ -955,7 +967,31 @@ def hardtanh(input, min_val=-1.0, max_val=1.0):
     if min_val > max_val:
         raise ValueError(f"hardtanh(): min_val ({min_val}) cannot be greater than max_val "
                          f"({max_val})")
-    return Hardtanh.apply(floating(input, "hardtanh"), min_val, max_val)
+    if not (isinstance(input, Tensor) and input._data.dtype.kind == "f"):
+        min_val, max_val = _integer_limits(input, min_val, max_val)
+    return Hardtanh.apply(input, min_val, max_val)
+
+
+def _integer_limits(input, min_val, max_val):
+    """hardtanh of an integer tensor stays integer, as PyTorch's: the limits become integers of
+    its dtype, truncated toward zero (clamping to them equals clamping and then truncating)."""
+    require_tensor(input, "hardtanh")
+    d = input.dtype
+    if d is dtypes.bool:
+        raise RuntimeError("Bool inputs not supported for hardtanh")
+    if d in (dtypes.uint16, dtypes.uint32, dtypes.uint64):
+        raise NotImplementedError(f"\"hardtanh\" not implemented for "
+                                  f"'{dtypes.SCALAR_TYPE_NAMES[d.name]}'")
+    info = dtypes.iinfo(d)
+    limits = []
+    for value in (min_val, max_val):
+        if not info.min - 1 < value < info.max + 1:          # also NaN and ±inf
+            if info.min == 0 and value < 0:
+                raise RuntimeError("cannot do hardtanh on an unsigned type with negative limits")
+            raise RuntimeError(f"hardtanh(): value {value} cannot be converted to type "
+                               f"{d.name} without overflow")
+        limits.append(int(value))
+    return limits
 
 
 def relu6(input):
@@ -980,7 +1016,7 @@ class Hardsigmoid(Function):
 
 
 def hardsigmoid(input):
-    return Hardsigmoid.apply(floating(input, "hardsigmoid"))
+    return Hardsigmoid.apply(_floating_only(input, "hardsigmoid"))
 
 
 class Hardswish(Function):
@@ -999,7 +1035,7 @@ class Hardswish(Function):
 
 
 def hardswish(input):
-    return Hardswish.apply(floating(input, "hardswish"))
+    return Hardswish.apply(_floating_only(input, "hardswish"))
 
 
 class Mish(Function):
@@ -1019,7 +1055,7 @@ class Mish(Function):
 
 
 def mish(input):
-    return Mish.apply(floating(input, "mish"))
+    return Mish.apply(_floating_only(input, "mish"))
 
 
 class Logsigmoid(Function):
@@ -1038,7 +1074,7 @@ class Logsigmoid(Function):
 
 
 def logsigmoid(input):
-    return Logsigmoid.apply(floating(input, "logsigmoid"))
+    return Logsigmoid.apply(_floating_only(input, "logsigmoid"))
 
 
 def logit(input, eps=None):
@@ -1062,10 +1098,10 @@ def selu(input):
 def celu(input, alpha=1.0):
     """y = max(0, x) + min(0, α(e^(x/α) − 1)) = α·elu(x/α);  ∂y/∂x = 1 for x > 0, else e^(x/α)"""
     if alpha == 0:
-        raise ValueError("celu(): alpha must not be 0 (it divides x)")
+        raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     if alpha == 1:
         return elu(input, 1.0)
-    return elu(floating(input, "celu") / alpha, 1.0) * alpha
+    return elu(_floating_only(input, "elu") / alpha, 1.0) * alpha     # PyTorch's kernel name
 
 
 class Softsign(Function):

@@ -13,6 +13,7 @@ Reading elements and scattering gradients are each other's backward:
 backward of advanced indexing uses the backend's `scatter_add` (np.add.at, cupyx.scatter_add).
 Basic indexing (ints, slices, None, ...) gives a view of the input, as in PyTorch.
 """
+import math
 import numbers
 
 import numpy as np
@@ -454,15 +455,40 @@ class _Unique(Function):
         return tuple(outs)
 
 
+class _SliceOrder(Function):
+    """The permutation that sorts x's slices along `dim` lexicographically (each slice read in
+    row-major order; a stable sort): no gradient"""
+    @staticmethod
+    def forward(ctx, x, dim):
+        slices = ctx.xp.moveaxis(x, dim, 0)
+        flat = slices.reshape(x.shape[dim], math.prod(slices.shape[1:]))
+        order = ctx.xp.lexsort(flat.T[::-1]).astype(ctx.xp.int64, copy=False)
+        ctx.mark_non_differentiable(order)
+        return order
+
+
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """The distinct values of `input`, sorted, as a 1-d tensor; with return_inverse, also the
     index into them of every element (input's shape), with return_counts, how often each occurs,
-    as torch.unique (a tuple when either is asked for). `dim` is not supported."""
+    as torch.unique (a tuple when either is asked for). With `dim`: the distinct slices along
+    dim, in lexicographic order (always sorted, as PyTorch), the inverse and counts per slice:
+    the slices sorted, then their runs collapsed (unique_consecutive)."""
     require_tensor(input, "unique")
-    if dim is not None:
-        raise NotImplementedError("unique(dim=...) is not supported by mytorch; flatten first")
-    found = _Unique.apply(input, bool(return_inverse), bool(return_counts))
-    return found if len(found) > 1 else found[0]
+    if dim is None:
+        found = _Unique.apply(input, bool(return_inverse), bool(return_counts))
+        return found if len(found) > 1 else found[0]
+    if input.ndim == 0:
+        raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+    d = normalize_dim(dim, input.ndim)
+    if 0 in input.shape[:d] + input.shape[d + 1:]:
+        raise RuntimeError("There are 0 sized dimensions, and they aren't selected, so unique "
+                           "cannot be applied")
+    from .reduction_extra import unique_consecutive
+    order = _SliceOrder.apply(input, d)
+    values, inverse, counts = unique_consecutive(index_select(input, d, order), True, True, d)
+    out = (values,) + ((inverse[argsort(order)],) if return_inverse else ()) + \
+        ((counts,) if return_counts else ())
+    return out if len(out) > 1 else values
 
 
 class _Isin(Function):

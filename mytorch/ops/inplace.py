@@ -44,6 +44,14 @@ def _check_writable(self):
                            "first, or use the out-of-place op")
 
 
+def _check_overlap(self):
+    """PyTorch refuses to write into a tensor some of whose elements share one memory location
+    (an expanded view: stride 0 along a dimension longer than 1)."""
+    data = self._data
+    if 0 in data.strides and any(n > 1 and s == 0 for n, s in zip(data.shape, data.strides)):
+        raise RuntimeError(_OVERLAP)
+
+
 def _check_cast(self, result_dtype):
     if result_dtype.category > self.dtype.category:
         raise RuntimeError(f"result type {dtypes.SCALAR_TYPE_NAMES[result_dtype.name]} can't be cast to the "
@@ -93,6 +101,7 @@ def _rebind_saved(entry, self, alias):
 def _inplace(self, op, *args, **kwargs):
     """Run `op(self, *args)` out of place and write the result into `self`."""
     require_tensor(self, op.__name__ + "_")
+    _check_overlap(self)
     if _recording(self, *args):
         _check_writable(self)
         return _commit(self, op(self, *args, **kwargs))
@@ -352,6 +361,7 @@ def lerp_(self, end, weight):
 def fill_(self, value):
     """Every element set to `value` (a number or a 0-d tensor)."""
     require_tensor(self, "fill_")
+    _check_overlap(self)
     if isinstance(value, Tensor):
         if value.ndim != 0:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
@@ -394,6 +404,7 @@ def copy_(self, src):
     """Copy `src`'s values (broadcast, cast, moved across devices) into `self`."""
     require_tensor(self, "copy_")
     require_tensor(src, "copy_", "src")
+    _check_overlap(self)
     if src._device is not self._device:
         src = src.to(self._device)
     src = src.to(self.dtype)
@@ -408,6 +419,7 @@ def copy_(self, src):
 
 def setitem(self, index, value):
     """`self[index] = value`: values broadcast into the indexed part."""
+    _check_overlap(self)
     if _recording(self, value):
         _check_writable(self)
         _commit(self, indexing.index_put(self, index, value))
@@ -431,6 +443,7 @@ def setitem(self, index, value):
 def _random_fill(self, draw):
     """Fill with random numbers (no gradient recorded, as PyTorch's init functions)."""
     require_tensor(self, "random fill")
+    _check_overlap(self)
     if self._requires_grad and self.grad_fn is None and _state.enabled:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                            "operation.")

@@ -5,6 +5,7 @@ Most are compositions of the ops in reduction.py, indexing.py and linalg.py (sor
 for order statistics, sums and matmul for moments), so their gradients, and gradients of
 gradients, are those ops'. unique_consecutive and histogram count and have no gradient.
 """
+import math
 import warnings
 
 from .arithmetic import isnan, where
@@ -83,7 +84,7 @@ class _UniqueConsecutive(Function):
     def forward(ctx, x, dim):
         xp = ctx.xp
         rows = x.reshape(-1, 1) if dim is None else xp.moveaxis(x, dim, 0)
-        flat = rows.reshape(rows.shape[0], -1)
+        flat = rows.reshape(rows.shape[0], math.prod(rows.shape[1:]))     # -1 fails for 0 rows
         change = xp.any(flat[1:] != flat[:-1], axis=1)
         starts = xp.concatenate([xp.ones(min(len(flat), 1), bool), change])
         first = xp.nonzero(starts)[0]

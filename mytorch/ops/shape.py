@@ -589,10 +589,14 @@ class ConstantPad(Function):
         return g[ctx.inner], None, None
 
 
+_NON_CONSTANT_RANKS = {2: (2, 3), 4: (3, 4), 6: (4, 5)}
+
+
 def pad(input, pad, mode="constant", value=None):
     """`pad` lists (left, right) widths starting from the last dimension, as `F.pad`:
-    (1, 1) pads the last dim, (1, 1, 2, 2) the last two. Modes: constant, reflect, replicate,
-    circular (the last three index into the input, so their gradients accumulate)."""
+    (1, 1) pads the last dim, (1, 1, 2, 2) the last two; a negative width crops. Modes:
+    constant, reflect, replicate, circular (the last three index into the input, so their
+    gradients accumulate, and take 2, 4 or 6 widths for an input of one or two more dims)."""
     require_tensor(input, "pad")
     pad = tuple(int(p) for p in pad)
     if len(pad) % 2 or len(pad) // 2 > input.ndim:
@@ -610,27 +614,79 @@ def pad(input, pad, mode="constant", value=None):
     if mode not in ("reflect", "replicate", "circular"):
         raise NotImplementedError(f"pad(): mode {mode!r} is not supported; use 'constant', "
                                   "'reflect', 'replicate' or 'circular'")
+    _check_non_constant(input, widths, len(pad), mode, value)
     from .indexing import index_select
     out = input
     for d, (lo, hi) in enumerate(widths):
-        if lo == 0 and hi == 0:
-            continue
-        n = input.shape[d]
-        pos = np.arange(-lo, n + hi)
-        if mode == "reflect":
-            if lo >= n or hi >= n:
-                raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding "
-                                   f"input dimension, but got: padding ({lo}, {hi}) at dimension {d} "
-                                   f"of input {list(input.shape)}")
-            period = 2 * (n - 1)
-            pos = np.abs(pos) % period if period else np.zeros_like(pos)
-            pos = np.where(pos >= n, period - pos, pos)
-        elif mode == "replicate":
-            pos = np.clip(pos, 0, n - 1)
-        else:
-            pos = pos % n
-        out = index_select(out, d, as_tensor(pos, device=input.device))
+        if lo or hi:
+            pos = _pad_positions(input.shape[d], lo, hi, mode)
+            out = index_select(out, d, as_tensor(pos, device=input.device))
     return out
+
+
+def _check_non_constant(input, widths, length, mode, value):
+    """PyTorch's rules for the indexing modes, in its order: no fill value; 2, 4 or 6 widths
+    for an input of one or two more dims (a batch); for reflect and replicate no empty dimension
+    but the batch, a reflect width under its dimension's size, some padded output size above 0
+    and none negative; for circular, no wrapping around twice (counted after
+    the negative widths crop) and no negative output size."""
+    if value not in (None, 0):
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    ranks = _NON_CONSTANT_RANKS.get(length, ())
+    if input.ndim not in ranks:
+        raise NotImplementedError(
+            f"Padding size {length} is not supported for {input.ndim}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    shape = list(input.shape)
+    padded = range(input.ndim - length // 2, input.ndim)
+    sizes = [n + lo + hi for n, (lo, hi) in zip(shape, widths)]
+    if mode == "circular":
+        for d in padded:
+            if max(widths[d]) > shape[d]:
+                raise RuntimeError("Padding value causes wrapping around more than once.")
+            if sizes[d] < 0:
+                raise RuntimeError("Negative padding value is resulting in an empty dimension")
+        for d in padded:
+            kept = shape[d] + min(widths[d][0], 0) + min(widths[d][1], 0)
+            if max(widths[d]) > kept:
+                raise RuntimeError("Padding value causes wrapping around more than once.")
+        return
+    if 0 in (shape[1:] if input.ndim == ranks[1] else shape):
+        raise RuntimeError(f"Expected {ranks[0]}D or {ranks[1]}D (batch mode) tensor with "
+                           f"possibly 0 batch size and other non-zero dimensions for input, but "
+                           f"got: {shape}")
+    for d in reversed(padded) if mode == "reflect" else ():
+        if max(widths[d]) >= shape[d]:
+            raise RuntimeError(f"Argument #{2 * (input.ndim - d) + 2}: Padding size should be less "
+                               f"than the corresponding input dimension, but got: padding "
+                               f"{widths[d]} at dimension {d} of input {shape}")
+    if all(sizes[d] < 1 for d in padded):
+        names = list(zip("DHW"[-len(padded):], padded))
+        given = ", ".join(f"{c}: {shape[d]}" for c, d in names)
+        raise RuntimeError(f"input ({given}) is too small. Calculated output "
+                           f"{' '.join(f'{c}: {sizes[d]}' for c, d in names)}")
+    for size in sizes:
+        if size < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {size}: {sizes}")
+
+
+def _pad_positions(n, lo, hi, mode):
+    """Which of the n input indices each output index reads. Reflect and replicate pad by the
+    positive widths, then crop by the negative ones: output k reads k − lo, mirrored about 0
+    and n − 1 or clamped to [0, n − 1]. Circular crops first, then wraps around what is left
+    (PyTorch's order, so (1, −2) on [0, 1, 2, 3] gives [1, 0, 1])."""
+    if mode == "circular":
+        kept = n + min(lo, 0) + min(hi, 0)
+        return max(-lo, 0) + np.arange(-max(lo, 0), kept + max(hi, 0)) % max(kept, 1)
+    pos = np.arange(-lo, n + hi)
+    if mode == "replicate":
+        return np.clip(pos, 0, n - 1)
+    period = 2 * (n - 1)
+    pos = np.abs(pos) % period if period else np.zeros_like(pos)
+    return np.where(pos >= n, period - pos, pos)
 
 
 class Repeat(Function):

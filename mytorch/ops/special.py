@@ -1,5 +1,6 @@
 """Special functions (lgamma, digamma, polygamma, mvlgamma, erfc, erfinv, i0, i1, igamma,
-igammac) and the remaining elementwise functions of PyTorch (copysign, fmax/fmin, logaddexp2,
+igammac; torch.special's i0e, i1e, erfcx, ndtr, ndtri, log_ndtr, entr, zeta, xlog1py,
+spherical_bessel_j0) and the remaining elementwise functions of PyTorch (copysign, fmax/fmin, logaddexp2,
 float_power, ldexp, frexp, heaviside, nextafter, gcd/lcm, signbit, isposinf/isneginf/isreal),
 and PyTorch's other names for ops defined elsewhere (absolute, multiply, divide, ...).
 
@@ -10,7 +11,7 @@ Each backward is written with tensor ops, so it can be differentiated again.
 import math
 
 from . import arithmetic, elementwise
-from .arithmetic import _Elementwise, _common, where
+from .arithmetic import _Elementwise, _common, _full_like, where
 from .common import floating, promote, require_tensor
 from .. import dtypes, return_types
 from ..autograd.function import Function
@@ -21,6 +22,8 @@ _TWO_INV_SQRT_PI = 2 / math.sqrt(math.pi)
 _HALF_SQRT_PI = math.sqrt(math.pi) / 2
 _LN2 = math.log(2.0)
 _LN_PI = math.log(math.pi)
+_SQRT_2PI = math.sqrt(2 * math.pi)
+_INV_SQRT_2PI = 1 / _SQRT_2PI
 
 
 def _not_implemented(name, t):
@@ -198,6 +201,193 @@ def igamma(input, other):
 def igammac(input, other):
     """Q(a, x) = 1 − P(a, x) = 1/Γ(a) ∫ₓ^∞ t^(a−1) e^(−t) dt."""
     return _igamma(input, other, True)
+
+
+class I0e(_Special):
+    """y = e^(−|x|)·I₀(x);  ∂y/∂x = i1e(x) − sign(x)·i0e(x)"""
+    fn = "i0e"
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * (i1e(x) - elementwise.sign(x) * i0e(x))
+
+
+def i0e(input):
+    """e^(−|x|)·I₀(x), the exponentially scaled I₀ (torch.special.i0e)."""
+    return I0e.apply(floating(input, "i0e"))
+
+
+class I1e(_Special):
+    """y = e^(−|x|)·I₁(x);  ∂y/∂x = i0e(x) − (sign(x) + 1/x)·i1e(x) (½ at x = 0)"""
+    fn = "i1e"
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        zero = x == 0
+        safe = where(zero, 1.0, x)
+        slope = i0e(x) - (elementwise.sign(safe) + 1 / safe) * i1e(safe)
+        return g * where(zero, 0.5, slope)
+
+
+def i1e(input):
+    """e^(−|x|)·I₁(x), the exponentially scaled I₁ (torch.special.i1e)."""
+    return I1e.apply(floating(input, "i1e"))
+
+
+class Erfcx(_Special):
+    """y = erfcx(x) = e^(x²)·erfc(x);  ∂y/∂x = 2x·erfcx(x) − 2/√π"""
+    fn = "erfcx"
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * (2 * x * erfcx(x) - _TWO_INV_SQRT_PI)
+
+
+def erfcx(input):
+    """e^(x²)·erfc(x), the scaled complementary error function (torch.special.erfcx)."""
+    return Erfcx.apply(floating(input, "erfcx"))
+
+
+def _normal_density(x):
+    """φ(x) = e^(−x²/2)/√(2π)"""
+    return elementwise.exp(x * x * -0.5) * _INV_SQRT_2PI
+
+
+class Ndtr(_Special):
+    """y = Φ(x) = ½·erfc(−x/√2);  ∂y/∂x = φ(x) = e^(−x²/2)/√(2π)"""
+    fn = "ndtr"
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * _normal_density(x)
+
+
+def ndtr(input):
+    """Φ(x), the standard normal distribution function (torch.special.ndtr)."""
+    return Ndtr.apply(floating(input, "ndtr"))
+
+
+class Ndtri(Function):
+    """y = Φ⁻¹(p) for 0 ≤ p ≤ 1;  ∂y/∂p = 1/φ(y) = √(2π)·e^(y²/2)"""
+    @staticmethod
+    def forward(ctx, p):
+        y = _special.ndtri(ctx.xp, p).astype(p.dtype, copy=False)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g * elementwise.exp(y * y * 0.5) * _SQRT_2PI
+
+
+def ndtri(input):
+    """Φ⁻¹(p), the inverse of ndtr (torch.special.ndtri)."""
+    return Ndtri.apply(floating(input, "ndtri"))
+
+
+class LogNdtr(Function):
+    """y = ln Φ(x);  ∂y/∂x = φ(x)/Φ(x) = e^(−(y + x²/2))/√(2π)"""
+    @staticmethod
+    def forward(ctx, x):
+        y = _special.log_ndtr(ctx.xp, x).astype(x.dtype, copy=False)
+        ctx.save_for_backward(x, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        x, y = ctx.saved_tensors
+        return g * elementwise.exp(-(y + x * x * 0.5)) * _INV_SQRT_2PI
+
+
+def log_ndtr(input):
+    """ln Φ(x), exact where Φ(x) underflows (torch.special.log_ndtr)."""
+    return LogNdtr.apply(floating(input, "log_ndtr"))
+
+
+class Entr(_Special):
+    """y = −x·ln x (0 at x = 0, −inf for x < 0);  ∂y/∂x = −(1 + ln x)"""
+    fn = "entr"
+
+    @staticmethod
+    def backward(ctx, g):
+        x, = ctx.saved_tensors
+        return g * -(1 + elementwise.log(x))
+
+
+def entr(input):
+    """The elementwise entropy −x·ln x (torch.special.entr)."""
+    return Entr.apply(floating(input, "entr"))
+
+
+def _tensor_pair(name, input, other):
+    """Both operands as tensors of their floating result dtype (one of them may be a number)."""
+    a, b = _common(name, *promote(input, other, name), floating=True)
+    if not isinstance(a, Tensor):
+        a = _full_like(b, a)
+    if not isinstance(b, Tensor):
+        b = _full_like(a, b)
+    return a, b
+
+
+class Zeta(Function):
+    """y = ζ(x, q) = Σₖ (q + k)^(−x), the Hurwitz zeta function;  ∂y/∂q = −x·ζ(x + 1, q). The
+    derivative in x is not implemented (as in PyTorch): asking for it raises."""
+    @staticmethod
+    def forward(ctx, x, q):
+        ctx.save_for_backward(x, q)
+        return _special.zeta(ctx.xp, x, q).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, q = ctx.saved_tensors
+        if ctx.needs_input_grad[0]:
+            raise NotImplementedError("the derivative for 'zeta' is not implemented (only the "
+                                      "gradient with respect to 'other', q, is)")
+        return None, g * -x * Zeta.apply(x + 1, q)
+
+
+def zeta(input, other):
+    """ζ(x, q), the Hurwitz zeta function, with x = input and q = other (torch.special.zeta;
+    q = 1 gives Riemann's ζ(x))."""
+    return Zeta.apply(*_tensor_pair("zeta", input, other))
+
+
+class Xlog1py(Function):
+    """y = a·ln(1 + b), and 0 where a = 0 (NaN b stays NaN);
+    ∂y/∂a = ln(1 + b) (0 where a = 0 and b ≤ −1, as in PyTorch), ∂y/∂b = a/(1 + b)"""
+    @staticmethod
+    def forward(ctx, a, b):
+        xp = ctx.xp
+        ctx.save_for_backward(a, b)
+        zero = (a == 0) & ~xp.isnan(b)
+        with _special.quiet(xp):
+            return a * xp.log1p(xp.where(zero, 0.0, b).astype(b.dtype, copy=False))
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        ga = g * elementwise.log1p(where((a == 0) & (b <= -1), 0.0, b)) if need_a else None
+        return ga, (g * a / (1 + b) if need_b else None)
+
+
+def xlog1py(input, other):
+    """input·ln(1 + other), 0 where input is 0; either side may be a number
+    (torch.special.xlog1py)."""
+    return Xlog1py.apply(*_tensor_pair("xlog1py", input, other))
+
+
+def spherical_bessel_j0(input):
+    """j₀(x) = sin(x)/x, the spherical Bessel function of the first kind of order 0. PyTorch
+    defines no derivative: the result never requires grad."""
+    x = floating(input, "spherical_bessel_j0")
+    out = _special.spherical_bessel_j0(x._device.xp, x._data).astype(x._data.dtype, copy=False)
+    return _wrap(out, x._device)
 
 
 # ---- more elementwise functions of two operands -------------------------------------------

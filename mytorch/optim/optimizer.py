@@ -31,7 +31,7 @@ groups in order):
 import copy
 import functools
 import warnings
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 
 from .. import dtypes
 from ..autograd.engine import zero_grads
@@ -122,6 +122,10 @@ class Optimizer:
         self.param_groups = []
         self._step_pre_hooks = {}
         self._step_post_hooks = {}
+        self._optimizer_state_dict_pre_hooks = OrderedDict()
+        self._optimizer_state_dict_post_hooks = OrderedDict()
+        self._optimizer_load_state_dict_pre_hooks = OrderedDict()
+        self._optimizer_load_state_dict_post_hooks = OrderedDict()
         self._stepping = False
         self._opt_called = False
         if isinstance(params, Tensor):
@@ -251,10 +255,41 @@ class Optimizer:
 
     # ---- saving and loading ---------------------------------------------------------------
 
+    @staticmethod
+    def _add_hook(hooks, hook, prepend):
+        handle = _HookHandle(hooks, hook)
+        if prepend:
+            hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_state_dict_pre_hook(self, hook, prepend=False):
+        """`hook(optimizer)` runs before `state_dict()` builds the dict (prepend: before the
+        hooks already registered). Returns a removable handle."""
+        return self._add_hook(self._optimizer_state_dict_pre_hooks, hook, prepend)
+
+    def register_state_dict_post_hook(self, hook, prepend=False):
+        """`hook(optimizer, state_dict)` runs on the dict `state_dict()` built; a non-None
+        result is returned instead. Returns a removable handle."""
+        return self._add_hook(self._optimizer_state_dict_post_hooks, hook, prepend)
+
+    def register_load_state_dict_pre_hook(self, hook, prepend=False):
+        """`hook(optimizer, state_dict)` runs before `load_state_dict()` loads, on a shallow
+        copy of the given dict; a non-None result is loaded instead. Returns a removable
+        handle."""
+        return self._add_hook(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+
+    def register_load_state_dict_post_hook(self, hook, prepend=False):
+        """`hook(optimizer)` runs once `load_state_dict()` has loaded. Returns a removable
+        handle."""
+        return self._add_hook(self._optimizer_load_state_dict_post_hooks, hook, prepend)
+
     def state_dict(self):
         """{"state": {index: {name: value}}, "param_groups": [{options, "params": [index]}]},
         parameters numbered across groups in order. The state tensors are the live ones, as in
-        PyTorch: save them (mytorch.save) or copy them before stepping again."""
+        PyTorch: save them (mytorch.save) or copy them before stepping again. The state-dict
+        pre-hooks run first; each post-hook may return a dict to use instead."""
+        for hook in self._optimizer_state_dict_pre_hooks.values():
+            hook(self)
         index = {}
         groups = []
         for group in self.param_groups:
@@ -264,12 +299,24 @@ class Optimizer:
             packed["params"] = [index[id(p)] for p in group["params"]]
             groups.append(packed)
         state = {(index[id(k)] if isinstance(k, Tensor) else k): v for k, v in self.state.items()}
-        return {"state": state, "param_groups": groups}
+        state_dict = {"state": state, "param_groups": groups}
+        for hook in self._optimizer_state_dict_post_hooks.values():
+            result = hook(self, state_dict)
+            if result is not None:
+                state_dict = result
+        return state_dict
 
     def load_state_dict(self, state_dict):
         """Take the state and the options of `state_dict` (from `state_dict()`, possibly of
         another optimizer over other tensors of the same shapes). Group and parameter counts
-        must match; every state tensor is copied to its parameter's device and dtype."""
+        must match; every state tensor is copied to its parameter's device and dtype. The
+        load-state-dict pre-hooks get a shallow copy of `state_dict` (and may return one to
+        load instead); the post-hooks run after loading."""
+        state_dict = dict(state_dict)
+        for hook in self._optimizer_load_state_dict_pre_hooks.values():
+            result = hook(self, state_dict)
+            if result is not None:
+                state_dict = result
         groups = self.param_groups
         saved_groups = copy.deepcopy(state_dict["param_groups"])
         if len(groups) != len(saved_groups):
@@ -293,4 +340,6 @@ class Optimizer:
                 saved["param_names"] = group["param_names"]
         self.state = state
         self.param_groups = saved_groups
+        for hook in self._optimizer_load_state_dict_post_hooks.values():
+            hook(self)
 

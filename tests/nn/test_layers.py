@@ -210,7 +210,8 @@ def test_group_norm(device):
     assert np.allclose(host(m(x)), expected)
     check_module_grad(m, randn(2, 4, 3, requires_grad=True).to(device))
     assert repr(m) == "GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)"
-    with pytest.raises(ValueError, match="num_channels must be divisible by num_groups"):
+    with pytest.raises(ValueError,
+                       match=r"num_channels \(4\) must be divisible by num_groups \(3\)"):
         nn.GroupNorm(3, 4)
     with pytest.raises(RuntimeError, match=r"GroupNorm\(num_channels=4\) got input of shape "
                                            r"\(2, 3\)"):

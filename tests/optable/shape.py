@@ -48,12 +48,14 @@ def _pad_ref(x, pad, mode="constant", value=0.0):
     widths = [(0, 0)] * x.ndim
     for i in range(len(pad) // 2):
         widths[x.ndim - 1 - i] = (pad[2 * i], pad[2 * i + 1])
-    if mode == "constant":
+    positive = [(max(lo, 0), max(hi, 0)) for lo, hi in widths]
+    if mode in ("constant", "circular"):       # negative widths crop first (PyTorch's order)
         crop = tuple(slice(max(-lo, 0), s - max(-hi, 0)) for (lo, hi), s in zip(widths, x.shape))
-        widths = [(max(lo, 0), max(hi, 0)) for lo, hi in widths]
-        return np.pad(x[crop], widths, mode="constant", constant_values=value)
-    np_mode = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}[mode]
-    return np.pad(x, widths, mode=np_mode)
+        np_mode = {"constant": "constant", "circular": "wrap"}[mode]
+        kw = {"constant_values": value} if mode == "constant" else {}
+        return np.pad(x[crop], positive, mode=np_mode, **kw)
+    y = np.pad(x, positive, mode={"reflect": "reflect", "replicate": "edge"}[mode])
+    return y[tuple(slice(max(-lo, 0), s - max(-hi, 0)) for (lo, hi), s in zip(widths, y.shape))]
 
 
 def _sum_to_ref(x, shape):
@@ -160,13 +162,16 @@ SPECS = [
          (((2, 3),), {"pad": (-1, 1)}), (((1, 2, 3),), {"pad": (0, 0, 1, 1, 1, 0)})),
     _row("pad[reflect]", lambda x, **kw: mt.ops.pad(x, mode="reflect", **kw),
          lambda x, **kw: _pad_ref(x, mode="reflect", **kw),
-         (((2, 4),), {"pad": (2, 1)}), (((1, 3, 3),), {"pad": (1, 1, 2, 1)})),
+         (((2, 4),), {"pad": (2, 1)}), (((1, 3, 3),), {"pad": (1, 1, 2, 1)}),
+         (((2, 4),), {"pad": (1, -2)}), (((1, 3, 4),), {"pad": (-3, 3, 2, -1)})),
     _row("pad[replicate]", lambda x, **kw: mt.ops.pad(x, mode="replicate", **kw),
          lambda x, **kw: _pad_ref(x, mode="replicate", **kw),
-         (((2, 3),), {"pad": (2, 1)}), (((1, 2, 3),), {"pad": (1, 0, 0, 2)})),
+         (((2, 3),), {"pad": (2, 1)}), (((1, 2, 3),), {"pad": (1, 0, 0, 2)}),
+         (((2, 4),), {"pad": (-1, 2)}), (((1, 2, 3),), {"pad": (2, -3, -1, 1)})),
     _row("pad[circular]", lambda x, **kw: mt.ops.pad(x, mode="circular", **kw),
          lambda x, **kw: _pad_ref(x, mode="circular", **kw),
-         (((2, 3),), {"pad": (2, 1)}), (((1, 2, 3),), {"pad": (1, 1, 1, 0)})),
+         (((2, 3),), {"pad": (2, 1)}), (((1, 2, 3),), {"pad": (1, 1, 1, 0)}),
+         (((2, 4),), {"pad": (1, -2)}), (((1, 3, 4),), {"pad": (-1, 2, 2, -1)})),
     _row("repeat", lambda x, sizes: x.repeat(*sizes), lambda x, sizes: np.tile(x, sizes),
          (((2, 3),), {"sizes": (2, 1)}), (((3,),), {"sizes": (2, 2)}),
          (((2, 1),), {"sizes": (1, 2, 3)}), (((),), {"sizes": (3,)}),

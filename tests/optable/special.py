@@ -1,10 +1,11 @@
 """Op table rows: the special functions (lgamma, digamma, polygamma, mvlgamma, erfc, erfinv, i0,
-i1, igamma, igammac) and the newer binary functions (copysign, fmax/fmin, logaddexp2,
+i1, igamma, igammac; torch.special's i0e, i1e, erfcx, ndtr, ndtri, log_ndtr, entr, zeta,
+xlog1py) and the newer binary functions (copysign, fmax/fmin, logaddexp2,
 float_power, ldexp, frexp).
 
 The references are written independently of mytorch/backend/special.py: Python's math.lgamma
-and math.erfc, NumPy's i0, plain power series, bisection on math.erf, and ψ⁽ⁿ⁾ from a shift
-of 1000 (where three terms of the asymptotic series suffice)."""
+and math.erfc, NumPy's i0, plain power series, bisection on math.erf, and ψ⁽ⁿ⁾ and ζ(x, q) from a
+shift of 1000 (where three terms of the asymptotic series suffice)."""
 import math
 
 import numpy as np
@@ -70,6 +71,29 @@ def _igamma_ref(x, a, upper=False):
     return 1 - out if upper else out
 
 
+def _zeta_ref(q, x, shift=1000):
+    """ζ(x, q) = Σₖ₌₀^999 (q + k)^(−x) + w^(1−x)/(x − 1) + w^(−x)/2 + x·w^(−x−1)/12, w = q + 1000
+    (Euler–Maclaurin; the next term is below 1e-17)."""
+    k = np.arange(shift).reshape((-1,) + (1,) * np.ndim(q))
+    w = q + shift
+    return (np.sum((q + k) ** -x, axis=0) + w ** (1 - x) / (x - 1) + w ** -x / 2
+            + x * w ** (-x - 1) / 12)
+
+
+def _zeta_samples(rng):
+    """q (differentiable) in (0.5, 3), x (the exponent, a constant) in (1.5, 4)."""
+    return [Sample((rng.uniform(0.5, 3.0, size=s),), {"x": rng.uniform(1.5, 4.0, size=s)})
+            for s in SHAPES]
+
+
+def _zeta(q, x):
+    return mt.special.zeta(mt.tensor(x, dtype=q.dtype, device=q.device), q)
+
+
+def _ndtr_ref(x):
+    return 0.5 * math.erfc(-x / math.sqrt(2))
+
+
 def _igamma_samples(rng):
     return [Sample((rng.uniform(0.2, 4.0, size=s),), {"a": rng.uniform(0.5, 3.0, size=s)})
             for s in SHAPES]
@@ -108,7 +132,8 @@ def _nonzero(rng, shape):
 
 
 REQUIRED = {"lgamma", "digamma", "polygamma", "mvlgamma", "erfc", "erfinv", "i0", "i1", "igamma",
-            "igammac", "copysign", "fmax", "fmin", "logaddexp2", "float_power", "ldexp", "frexp"}
+            "igammac", "i0e", "i1e", "erfcx", "ndtr", "ndtri", "log_ndtr", "entr", "zeta",
+            "xlog1py", "copysign", "fmax", "fmin", "logaddexp2", "float_power", "ldexp", "frexp"}
 
 SPECS = [
     OpSpec("lgamma", mt.lgamma, _elementwise(math.lgamma), _unary_samples(_between(0.2, 5.0)),
@@ -136,6 +161,24 @@ SPECS = [
     OpSpec("igamma", _igamma(False), _igamma_ref, _igamma_samples, atol=1e-13, rtol=1e-12),
     OpSpec("igammac", _igamma(True), lambda x, a: _igamma_ref(x, a, upper=True), _igamma_samples,
            atol=1e-13, rtol=1e-12),
+    OpSpec("i0e", mt.special.i0e, lambda x: np.i0(x) * np.exp(-np.abs(x)),
+           _unary_samples(_between(-4.0, 4.0)), atol=1e-15, rtol=1e-14),
+    OpSpec("i1e", mt.special.i1e, _elementwise(lambda v: _i1(v) * math.exp(-abs(v))),
+           _unary_samples(_between(-4.0, 4.0)), atol=1e-15, rtol=1e-14),
+    OpSpec("erfcx", mt.special.erfcx, _elementwise(lambda v: math.exp(v * v) * math.erfc(v)),
+           _unary_samples(_between(-2.5, 5.0)), atol=1e-14, rtol=1e-13),
+    OpSpec("ndtr", mt.special.ndtr, _elementwise(_ndtr_ref), _unary_samples(_between(-5.0, 4.0)),
+           atol=1e-15, rtol=1e-13),
+    OpSpec("ndtri", mt.special.ndtri,
+           _elementwise(lambda p: _bisect(_ndtr_ref, p, -10.0, 10.0)),
+           _unary_samples(_between(0.02, 0.98)), atol=1e-14, rtol=1e-13),
+    OpSpec("log_ndtr", mt.special.log_ndtr, _elementwise(lambda v: math.log(_ndtr_ref(v))),
+           _unary_samples(_between(-5.0, 3.0)), atol=1e-15, rtol=1e-13),
+    OpSpec("entr", mt.special.entr, lambda x: -x * np.log(x), _unary_samples(_between(0.1, 3.0)),
+           atol=1e-15, rtol=1e-14),
+    OpSpec("zeta", _zeta, _zeta_ref, _zeta_samples, atol=1e-14, rtol=1e-13),
+    OpSpec("xlog1py", mt.special.xlog1py, lambda a, b: a * np.log1p(b),
+           _pair_samples(uniform, _between(-0.5, 2.0)), broadcasts=True, domain=(-0.5, 2.0)),
     OpSpec("copysign", mt.copysign, np.copysign, _pair_samples(_nonzero, _nonzero),
            broadcasts=True),
     OpSpec("copysign[scalar]", lambda a: a.copysign(-1.0), lambda a: np.copysign(a, -1.0),

@@ -22,6 +22,14 @@ from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, SequentialSampler
 
 
+def get_worker_info():
+    """The current DataLoader worker's id, num_workers, seed and dataset, or None in the main
+    process. mytorch's DataLoader loads every sample in the calling process, so this is always
+    None (a dataset that splits its stream by worker then yields all of it, as with
+    num_workers=0 in PyTorch)."""
+    return None
+
+
 class DataLoader:
     """Batches of `dataset`: `batch_size` samples each (the last one shorter unless
     `drop_last=True`), in order or shuffled, collated by `collate_fn` (`default_collate`).

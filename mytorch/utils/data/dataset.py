@@ -4,9 +4,10 @@ A *map-style* dataset has `len(dataset)` and `dataset[i]` for `0 <= i < len(data
 `DataLoader` asks a sampler for indices and fetches each one. An *iterable-style* dataset is
 a stream (`iter(dataset)`); the loader only batches what it yields.
 
-`TensorDataset` wraps tensors that share their first dimension, `Subset` is a view of some
-indices of a dataset, `ConcatDataset` puts datasets end to end, and `random_split` cuts one
-dataset into random non-overlapping subsets.
+`TensorDataset` wraps tensors that share their first dimension, `StackDataset` zips datasets
+of one length, `Subset` is a view of some indices of a dataset, `ConcatDataset` puts datasets
+end to end (`ChainDataset` streams), and `random_split` cuts one dataset into random
+non-overlapping subsets.
 """
 import bisect
 import itertools
@@ -34,10 +35,36 @@ class Dataset:
 
 class IterableDataset(Dataset):
     """A stream of samples: subclasses define `__iter__()`. Indexing is not defined, so a
-    DataLoader over it takes neither `shuffle` nor a sampler."""
+    DataLoader over it takes neither `shuffle` nor a sampler. `a + b` chains two streams (a
+    `ChainDataset`)."""
 
     def __iter__(self):
         raise NotImplementedError(f"{type(self).__name__} must define __iter__")
+
+    def __add__(self, other):
+        return ChainDataset([self, other])
+
+
+class ChainDataset(IterableDataset):
+    """IterableDatasets one after another, chained as they are iterated (nothing is loaded
+    ahead); `len` is the sum of their lengths."""
+
+    def __init__(self, datasets):
+        self.datasets = datasets
+
+    def _streams(self):
+        for d in self.datasets:
+            if not isinstance(d, IterableDataset):
+                raise AssertionError(f"ChainDataset only supports IterableDataset, got "
+                                     f"{type(d).__name__}")
+            yield d
+
+    def __iter__(self):
+        for d in self._streams():
+            yield from d
+
+    def __len__(self):
+        return sum(len(d) for d in self._streams())
 
 
 class TensorDataset(Dataset):
@@ -62,6 +89,31 @@ class TensorDataset(Dataset):
 
     def __len__(self):
         return self.tensors[0].shape[0] if self.tensors else 0
+
+
+class StackDataset(Dataset):
+    """Datasets of one length side by side: `StackDataset(a, b)[i]` is `(a[i], b[i])`, and
+    `StackDataset(x=a, y=b)[i]` is `{"x": a[i], "y": b[i]}`."""
+
+    def __init__(self, *args, **kwargs):
+        if args and kwargs:
+            raise ValueError("Supported either ``tuple``- (via ``args``) or ``dict``- (via "
+                             "``kwargs``) like input/output, but both types are given.")
+        if not args and not kwargs:
+            raise ValueError("At least one dataset should be passed")
+        self.datasets = args or kwargs
+        lengths = [len(d) for d in (args or kwargs.values())]
+        if any(n != lengths[0] for n in lengths):
+            raise ValueError(f"Size mismatch between datasets: lengths are {lengths}")
+        self._length = lengths[0]
+
+    def __getitem__(self, index):
+        if isinstance(self.datasets, dict):
+            return {k: d[index] for k, d in self.datasets.items()}
+        return tuple(d[index] for d in self.datasets)
+
+    def __len__(self):
+        return self._length
 
 
 class ConcatDataset(Dataset):
