@@ -510,6 +510,20 @@ class Solve(Function):
         return ga, gb if ctx.needs_input_grad[1] else None
 
 
+def _check_system(A, B, name, left):
+    """PyTorch's checks of A·X = B (left) or X·A = B: A (*, n, n), B (*, n, k) or (*, k, n)."""
+    require_tensor(A, name, "A")
+    require_tensor(B, name, "B")
+    _check_square(A, name)
+    if B.ndim < 2:
+        raise RuntimeError(f"{name}: The input tensor B must have at least 2 dimensions.")
+    n = A.shape[-1]
+    if (B.shape[-2] if left else B.shape[-1]) != n:
+        raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({n}x{n} and "
+                           f"{B.shape[-2]}x{B.shape[-1]})")
+
+
 def solve(A, B, *, left=True):
     """X with A·X = B (left=False: X·A = B), without forming A⁻¹. A (*, n, n); B (*, n, k), or
     (n,) and (*, n) with B.shape == A.shape[:-1], a batch of vectors, as in torch.linalg.solve.
@@ -528,14 +542,7 @@ def solve(A, B, *, left=True):
                            f"for left=False. In this case linalg.solve is equivalent to "
                            f"B / A.squeeze(-1)")
     b = unsqueeze(B, -1) if vector else B
-    _check_square(A, name)
-    if b.ndim < 2:
-        raise RuntimeError(f"{name}: The input tensor B must have at least 2 dimensions.")
-    n = A.shape[-1]
-    if (b.shape[-2] if left else b.shape[-1]) != n:
-        raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation "
-                           f"{'AX = B' if left else 'XA = B'} ({n}x{n} and "
-                           f"{b.shape[-2]}x{b.shape[-1]})")
+    _check_system(A, b, name, left)
     a = A if left else A.mT                     # X·A = B is Aᵀ·Xᵀ = Bᵀ
     b = b if left else b.mT
     batch = broadcast_shapes(A.shape[:-2], b.shape[:-2])

@@ -26,8 +26,8 @@ from .common import constant, normalize_dim, require_tensor, zeros_like
 from .conversion import clone
 from .decomp import _check_matrix, _cholesky, _first_bad_minor, svd as linalg_svd
 from .elementwise import log
-from .linalg import (_check_floating, _check_square, _svdvals, inv, matmul, matrix_norm,
-                     slogdet, solve)
+from .linalg import (_check_floating, _check_square, _check_system, _svdvals, inv, matmul,
+                     matrix_norm, slogdet, solve)
 from .reduction import cumprod, sum as reduce_sum
 from .shape import (broadcast_shapes, broadcast_tensors, cat, diagonal as _diagonal, expand,
                     movedim, reshape, select, squeeze, stack, tril, triu, unsqueeze)
@@ -54,20 +54,6 @@ def _same_dtype(name, a, b, a_name, b_name):
         raise RuntimeError(f"{name}: Expected {a_name} and {b_name} to have the same dtype, but "
                            f"found {a_name} of type {_SCALAR[a.dtype.name]} and {b_name} of "
                            f"type {_SCALAR[b.dtype.name]} instead")
-
-
-def _check_system(A, B, name, left):
-    """PyTorch's checks of A·X = B (left) or X·A = B: A (*, n, n), B (*, n, k) or (*, k, n)."""
-    require_tensor(A, name, "A")
-    require_tensor(B, name, "B")
-    _check_square(A, name)
-    if B.ndim < 2:
-        raise RuntimeError(f"{name}: The input tensor B must have at least 2 dimensions.")
-    n = A.shape[-1]
-    if (B.shape[-2] if left else B.shape[-1]) != n:
-        raise RuntimeError(f"{name}: Incompatible shapes of A and B for the equation "
-                           f"{'AX = B' if left else 'XA = B'} ({n}x{n} and "
-                           f"{B.shape[-2]}x{B.shape[-1]})")
 
 
 def _batch_mask(info, ndim):
