@@ -543,6 +543,7 @@ def solve(A, B, *, left=True):
                            f"B / A.squeeze(-1)")
     b = unsqueeze(B, -1) if vector else B
     _check_system(A, b, name, left)
+    n = A.shape[-1]
     a = A if left else A.mT                     # X·A = B is Aᵀ·Xᵀ = Bᵀ
     b = b if left else b.mT
     batch = broadcast_shapes(A.shape[:-2], b.shape[:-2])
