@@ -346,7 +346,9 @@ class Relu(Function):
 
 
 def relu(input):
-    return Relu.apply(require_tensor(input, "relu"))
+    if require_tensor(input, "relu")._data.dtype.kind == "b":
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return Relu.apply(input)
 
 
 class LeakyRelu(Function):

@@ -216,3 +216,11 @@ def test_linalg_error_traceback_names_mytorch_linalg():
     except mt.linalg.LinAlgError as exc:
         last = traceback.format_exception_only(type(exc), exc)[-1]
     assert last.startswith("mytorch.linalg.LinAlgError: linalg.cholesky: ")
+
+
+def test_relu_refuses_bool_input_as_pytorch():
+    with pytest.raises(RuntimeError, match="Boolean inputs not supported for relu"):
+        mt.relu(mt.tensor([True, False]))
+    with pytest.raises(RuntimeError, match="Boolean inputs not supported for relu"):
+        F.relu(mt.tensor([True]), inplace=True)
+    assert mt.relu(mt.tensor([-1, 2])).tolist() == [0, 2]        # integers stay integers
