@@ -54,8 +54,9 @@ def _check_overlap(self):
 
 def _check_cast(self, result_dtype):
     if result_dtype.category > self.dtype.category:
-        raise RuntimeError(f"result type {dtypes.SCALAR_TYPE_NAMES[result_dtype.name]} can't be cast to the "
-                           f"desired output type {dtypes.SCALAR_TYPE_NAMES[self.dtype.name]}")
+        names = dtypes.SCALAR_TYPE_NAMES
+        raise RuntimeError(f"result type {names[result_dtype.name]} can't be cast to the "
+                           f"desired output type {names[self.dtype.name]}")
 
 
 def _check_result(self, out):

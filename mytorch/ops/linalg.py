@@ -597,7 +597,8 @@ def _check_norm_dtype(dtype, x, name):
         raise RuntimeError(f"{name}: dtype should be floating point or complex, but got "
                            f"{dtypes.SCALAR_TYPE_NAMES[dtype.name]}")
     if dtypes.promote_types(x.dtype, dtype) is not dtype:
-        raise RuntimeError(f"{name}: the dtype of the input ({dtypes.SCALAR_TYPE_NAMES[x.dtype.name]}) "
+        raise RuntimeError(f"{name}: the dtype of the input "
+                           f"({dtypes.SCALAR_TYPE_NAMES[x.dtype.name]}) "
                            f"should be convertible without narrowing to the specified dtype "
                            f"({dtypes.SCALAR_TYPE_NAMES[dtype.name]})")
 

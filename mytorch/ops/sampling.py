@@ -1,5 +1,6 @@
-"""Sampling: dropout, bernoulli, multinomial, gumbel_softmax. Random numbers come from a `Generator` (the
-device's default one unless given), through the backend, never from global NumPy state."""
+"""Sampling: dropout, bernoulli, multinomial, gumbel_softmax. Random numbers come from a
+`Generator` (the device's default one unless given), through the backend, never from global
+NumPy state."""
 import warnings
 
 import numpy as np

@@ -739,7 +739,8 @@ class UnfoldBackward(Function):
         # elements of one add land in the same place, so a plain += is exact
         if size <= windows:
             for k in range(size):
-                gx[lead + (slice(k, k + step * (windows - 1) + 1, step),)] += g[lead + (slice(None), k)]
+                taps = slice(k, k + step * (windows - 1) + 1, step)
+                gx[lead + (taps,)] += g[lead + (slice(None), k)]
         else:
             for i in range(windows):
                 gx[lead + (slice(i * step, i * step + size),)] += g[lead + (i,)]

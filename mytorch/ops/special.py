@@ -1,8 +1,8 @@
 """Special functions (lgamma, digamma, polygamma, mvlgamma, erfc, erfinv, i0, i1, igamma,
 igammac; torch.special's i0e, i1e, erfcx, ndtr, ndtri, log_ndtr, entr, zeta, xlog1py,
-spherical_bessel_j0) and the remaining elementwise functions of PyTorch (copysign, fmax/fmin, logaddexp2,
-float_power, ldexp, frexp, heaviside, nextafter, gcd/lcm, signbit, isposinf/isneginf/isreal),
-and PyTorch's other names for ops defined elsewhere (absolute, multiply, divide, ...).
+spherical_bessel_j0) and the remaining elementwise functions of PyTorch (copysign, fmax/fmin,
+logaddexp2, float_power, ldexp, frexp, heaviside, nextafter, gcd/lcm, signbit,
+isposinf/isneginf/isreal), and PyTorch's other names for ops defined elsewhere (absolute, multiply, divide, ...).
 
 The numbers of the special functions come from mytorch/backend/special.py, computed in float64
 and returned in the input's dtype; integer inputs give the default float dtype, as in PyTorch.

@@ -374,8 +374,8 @@ def test_matrix_exp_against_eigh_and_rotation():
     S = rng.standard_normal((4, 4)) * 3
     S = S + S.T                                      # large norm: the squaring path runs
     w, V = np.linalg.eigh(S)
-    np.testing.assert_allclose(_np(mt.linalg.matrix_exp(mt.tensor(S))), V @ np.diag(np.exp(w)) @ V.T,
-                               rtol=1e-10)
+    np.testing.assert_allclose(_np(mt.linalg.matrix_exp(mt.tensor(S))),
+                               V @ np.diag(np.exp(w)) @ V.T, rtol=1e-10)
     t = 0.7
     R = _np(mt.linalg.matrix_exp(mt.tensor([[0.0, -t], [t, 0.0]], dtype=mt.float64)))
     np.testing.assert_allclose(R, [[np.cos(t), -np.sin(t)], [np.sin(t), np.cos(t)]], atol=1e-14)
